@@ -1,0 +1,37 @@
+package org.portico.smart.claims;
+
+/**
+ * Names of the claims and token-response parameters that the auth-server issues and the
+ * fhir-server reads. Nothing else in Portico spells these as literals.
+ */
+public final class SmartClaims {
+
+    // JWT registered claims (RFC 7519)
+    public static final String ISSUER = "iss";
+    public static final String SUBJECT = "sub";
+    public static final String AUDIENCE = "aud";
+    public static final String EXPIRES_AT = "exp";
+    public static final String ISSUED_AT = "iat";
+    public static final String JWT_ID = "jti";
+
+    // OAuth 2.0 (RFC 6749, RFC 8693 section 4.2 for the JWT claim)
+    public static final String SCOPE = "scope";
+    public static final String CLIENT_ID = "client_id";
+
+    // SMART App Launch launch context (token response, and carried in Portico access tokens)
+    public static final String PATIENT = "patient";
+    public static final String ENCOUNTER = "encounter";
+    public static final String FHIR_CONTEXT = "fhirContext";
+    public static final String NEED_PATIENT_BANNER = "need_patient_banner";
+    public static final String SMART_STYLE_URL = "smart_style_url";
+    public static final String INTENT = "intent";
+    public static final String TENANT = "tenant";
+
+    // SMART identity (id_token and access token)
+    public static final String FHIR_USER = "fhirUser";
+
+    // Portico: the patients a user/ token may act for (the user themselves and people they are a proxy for)
+    public static final String PATIENTS = "portico_patients";
+
+    private SmartClaims() {}
+}
