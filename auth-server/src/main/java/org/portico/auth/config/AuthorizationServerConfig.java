@@ -1,0 +1,131 @@
+package org.portico.auth.config;
+
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import org.portico.auth.consent.ConsentController;
+import org.portico.auth.identity.UserAccounts;
+import org.portico.auth.keys.SigningKeys;
+import org.portico.auth.smart.PublicClientRefreshAuthentication;
+import org.portico.auth.smart.RefreshTokenReuseDetection;
+import org.portico.auth.smart.SmartAuthorizationRequestConverter;
+import org.portico.auth.smart.SmartAuthorizationRequestValidator;
+import org.portico.auth.smart.SmartRefreshTokenGenerator;
+import org.portico.auth.smart.SmartTokenCustomizer;
+import org.portico.auth.smart.SmartTokenResponseHandler;
+import org.portico.smart.discovery.AuthEndpoints;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
+import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
+import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * Spring Authorization Server, configured for SMART App Launch: our endpoint paths, JDBC state,
+ * the SMART authorization-request rules, our consent page, SMART tokens and token response.
+ */
+@Configuration(proxyBeanMethods = false)
+public class AuthorizationServerConfig {
+
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    SecurityFilterChain authorizationServerSecurityFilterChain(
+            HttpSecurity http, RegisteredClientRepository clients, AuthProperties properties) throws Exception {
+        OAuth2AuthorizationServerConfigurer authorizationServer = OAuth2AuthorizationServerConfigurer.authorizationServer();
+        SmartAuthorizationRequestValidator validator = new SmartAuthorizationRequestValidator(properties.fhirBase());
+        RequestMatcher authorizationEndpoint = request -> AuthEndpoints.AUTHORIZATION_PATH.equals(request.getServletPath());
+
+        http.securityMatcher(authorizationServer.getEndpointsMatcher())
+                .with(authorizationServer, as -> as
+                        .oidc(Customizer.withDefaults())
+                        .authorizationEndpoint(endpoint -> endpoint
+                                .consentPage(ConsentController.CONSENT_PATH)
+                                .authorizationRequestConverters(converters ->
+                                        converters.replaceAll(c -> new SmartAuthorizationRequestConverter(c, clients)))
+                                .authenticationProviders(providers -> providers.forEach(provider -> {
+                                    if (provider instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider codeRequests) {
+                                        codeRequests.setAuthenticationValidator(validator);
+                                        // consent every time: see ConsentController
+                                        codeRequests.setAuthorizationConsentRequired(context -> true);
+                                    }
+                                })))
+                        .tokenEndpoint(endpoint -> endpoint.accessTokenResponseHandler(new SmartTokenResponseHandler()))
+                        .clientAuthentication(clientAuthentication -> clientAuthentication
+                                .authenticationConverter(PublicClientRefreshAuthentication.converter())
+                                .authenticationProvider(PublicClientRefreshAuthentication.provider(clients))))
+                .authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
+                // access tokens for the OIDC userinfo endpoint
+                .oauth2ResourceServer(resourceServer -> resourceServer.jwt(Customizer.withDefaults()))
+                .cors(Customizer.withDefaults())
+                .exceptionHandling(exceptions -> exceptions.defaultAuthenticationEntryPointFor(
+                        new LoginUrlAuthenticationEntryPoint("/login"), authorizationEndpoint));
+        return http.build();
+    }
+
+    @Bean
+    AuthorizationServerSettings authorizationServerSettings(AuthProperties properties) {
+        return AuthorizationServerSettings.builder()
+                .issuer(new AuthEndpoints(properties.issuer()).issuer().toString())
+                .authorizationEndpoint(AuthEndpoints.AUTHORIZATION_PATH)
+                .tokenEndpoint(AuthEndpoints.TOKEN_PATH)
+                .jwkSetEndpoint(AuthEndpoints.JWKS_PATH)
+                .tokenIntrospectionEndpoint(AuthEndpoints.INTROSPECTION_PATH)
+                .tokenRevocationEndpoint(AuthEndpoints.REVOCATION_PATH)
+                .oidcUserInfoEndpoint(AuthEndpoints.USERINFO_PATH)
+                .oidcClientRegistrationEndpoint(AuthEndpoints.REGISTRATION_PATH)
+                .build();
+    }
+
+    @Bean
+    RegisteredClientRepository registeredClientRepository(JdbcOperations jdbc) {
+        return new JdbcRegisteredClientRepository(jdbc);
+    }
+
+    @Bean
+    OAuth2AuthorizationService authorizationService(
+            JdbcOperations jdbc, JdbcClient jdbcClient, RegisteredClientRepository clients) {
+        return new RefreshTokenReuseDetection(new JdbcOAuth2AuthorizationService(jdbc, clients), jdbcClient);
+    }
+
+    @Bean
+    OAuth2AuthorizationConsentService authorizationConsentService(JdbcOperations jdbc, RegisteredClientRepository clients) {
+        return new JdbcOAuth2AuthorizationConsentService(jdbc, clients);
+    }
+
+    @Bean
+    JWKSource<SecurityContext> jwkSource(JdbcClient jdbc) {
+        return new SigningKeys(jdbc).jwkSource();
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(JWKSource<SecurityContext> jwkSource) {
+        return OAuth2AuthorizationServerConfiguration.jwtDecoder(jwkSource);
+    }
+
+    @Bean
+    OAuth2TokenGenerator<?> tokenGenerator(JWKSource<SecurityContext> jwkSource, UserAccounts users, AuthProperties properties) {
+        JwtGenerator jwtGenerator = new JwtGenerator(new NimbusJwtEncoder(jwkSource));
+        jwtGenerator.setJwtCustomizer(new SmartTokenCustomizer(users, properties.fhirBase()));
+        return new DelegatingOAuth2TokenGenerator(jwtGenerator, new SmartRefreshTokenGenerator());
+    }
+}

@@ -1,0 +1,93 @@
+package org.portico.auth.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.portico.auth.clients.ClientRegistrations;
+import org.portico.auth.config.AuthProperties;
+import org.portico.auth.identity.UserAccounts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
+
+/**
+ * Loads demo users and clients from {@code portico.auth.demo-file} ({@code PORTICO_AUTH_DEMO_FILE}) at
+ * start-up, creating only what is missing: a second start changes nothing.
+ */
+@Component
+public class DemoDataLoader implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoDataLoader.class);
+
+    private final AuthProperties properties;
+    private final UserAccounts users;
+    private final RegisteredClientRepository clients;
+    private final ClientRegistrations registrations;
+    private final PasswordEncoder passwordEncoder;
+    private final ObjectMapper objectMapper;
+
+    public DemoDataLoader(AuthProperties properties, UserAccounts users, RegisteredClientRepository clients,
+            ClientRegistrations registrations, PasswordEncoder passwordEncoder, ObjectMapper objectMapper) {
+        this.properties = properties;
+        this.users = users;
+        this.clients = clients;
+        this.registrations = registrations;
+        this.passwordEncoder = passwordEncoder;
+        this.objectMapper = objectMapper;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) throws IOException {
+        if (StringUtils.hasText(properties.demoFile())) {
+            load(Path.of(properties.demoFile()));
+        }
+    }
+
+    /** Creates the users and clients of the file that do not exist yet; returns how many were created. */
+    public int load(Path file) throws IOException {
+        DemoFile demo = objectMapper.readValue(Files.readAllBytes(file), DemoFile.class);
+        int created = 0;
+        for (DemoFile.DemoUser user : demo.users()) {
+            if (users.findByUsername(user.username()).isEmpty()) {
+                users.create(user.username(), passwordEncoder.encode(user.password()), user.patient(), user.name());
+                created++;
+            }
+        }
+        for (DemoFile.DemoClient client : demo.clients()) {
+            if (clients.findByClientId(client.clientId()) == null) {
+                clients.save(toRegisteredClient(client));
+                created++;
+            }
+        }
+        log.info("Demo data from {}: {} user(s), {} client(s), {} created", file, demo.users().size(),
+                demo.clients().size(), created);
+        return created;
+    }
+
+    private RegisteredClient toRegisteredClient(DemoFile.DemoClient client) {
+        List<String> scopes = client.scope() == null ? List.of()
+                : Arrays.stream(client.scope().trim().split(" +")).filter(s -> !s.isEmpty()).toList();
+        List<String> redirectUris = client.redirectUris() == null ? List.of() : client.redirectUris();
+        return switch (client.type() == null ? "" : client.type()) {
+            case "public" -> registrations.publicClient(client.clientId(), client.clientName(), redirectUris, scopes);
+            case "confidential" -> {
+                if (!StringUtils.hasText(client.clientSecret())) {
+                    throw new IllegalArgumentException("confidential demo client " + client.clientId() + " has no client_secret");
+                }
+                yield registrations.confidentialClient(client.clientId(), client.clientName(),
+                        passwordEncoder.encode(client.clientSecret()), redirectUris, scopes);
+            }
+            default -> throw new IllegalArgumentException(
+                    "demo client " + client.clientId() + ": type must be public or confidential");
+        };
+    }
+}

@@ -1,0 +1,33 @@
+package org.portico.auth.smart;
+
+import java.time.Instant;
+import java.util.Base64;
+import org.springframework.security.crypto.keygen.Base64StringKeyGenerator;
+import org.springframework.security.crypto.keygen.StringKeyGenerator;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
+
+/**
+ * Refresh tokens per SMART App Launch: only when {@code offline_access} or {@code online_access} was
+ * granted, and for public clients too (SAS's own generator never gives public clients one). Every
+ * refresh rotates the token (clients are registered with {@code reuseRefreshTokens=false}).
+ */
+public final class SmartRefreshTokenGenerator implements OAuth2TokenGenerator<OAuth2RefreshToken> {
+
+    private final StringKeyGenerator values = new Base64StringKeyGenerator(Base64.getUrlEncoder().withoutPadding(), 96);
+
+    @Override
+    public OAuth2RefreshToken generate(OAuth2TokenContext context) {
+        if (!OAuth2TokenType.REFRESH_TOKEN.equals(context.getTokenType())
+                || !context.getRegisteredClient().getAuthorizationGrantTypes().contains(AuthorizationGrantType.REFRESH_TOKEN)
+                || !new LaunchContext(context.getAuthorizedScopes()).refreshToken()) {
+            return null;
+        }
+        Instant issuedAt = Instant.now();
+        Instant expiresAt = issuedAt.plus(context.getRegisteredClient().getTokenSettings().getRefreshTokenTimeToLive());
+        return new OAuth2RefreshToken(values.generateKey(), issuedAt, expiresAt);
+    }
+}

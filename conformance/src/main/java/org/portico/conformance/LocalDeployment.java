@@ -1,0 +1,193 @@
+package org.portico.conformance;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Both Portico servers started from their jars on free ports, on a fresh PostgreSQL database with the
+ * demo data loaded: what the end-to-end suite runs against when no deployment is named. Closing it
+ * stops both servers and drops the database.
+ */
+public final class LocalDeployment implements AutoCloseable {
+
+    /**
+     * Where and how to start.
+     *
+     * @param repositoryRoot the Portico checkout (server jars and demo data)
+     * @param logDir         where the server logs go
+     * @param java           the {@code java} launcher
+     * @param jvmOptions     options for both server JVMs
+     * @param dbAdminUrl     a {@code jdbc:postgresql://} URL of a database to create the test database from
+     * @param dbUser         PostgreSQL user (needs CREATEDB)
+     * @param dbPassword     its password, may be null
+     * @param startTimeout   how long both servers together may take to become ready
+     */
+    public record Settings(Path repositoryRoot, Path logDir, Path java, List<String> jvmOptions,
+                           String dbAdminUrl, String dbUser, String dbPassword, Duration startTimeout) {}
+
+    private static final int LOG_TAIL_LINES = 80;
+
+    private final PostgresDatabase database;
+    private final List<ServerProcess> servers;
+    private final Deployment deployment;
+    private final Duration startupTime;
+
+    private LocalDeployment(PostgresDatabase database, List<ServerProcess> servers, Deployment deployment, Duration startupTime) {
+        this.database = database;
+        this.servers = servers;
+        this.deployment = deployment;
+        this.startupTime = startupTime;
+    }
+
+    public static LocalDeployment start(Settings settings) {
+        Instant begin = Instant.now();
+        Path root = settings.repositoryRoot().toAbsolutePath().normalize();
+        Path demoFile = root.resolve("demo/users.json");
+        DemoFile demo = DemoFile.read(demoFile);
+        int fhirPort = freePort();
+        int authPort = freePort();
+        URI fhirBase = URI.create("http://localhost:" + fhirPort + "/fhir");
+        URI issuer = URI.create("http://localhost:" + authPort);
+
+        PostgresDatabase database = PostgresDatabase.create(
+                settings.dbAdminUrl(), settings.dbUser(), settings.dbPassword(), "portico_e2e_");
+        Map<String, String> common = new HashMap<>();
+        common.put("PORTICO_FHIR_BASE_URL", fhirBase.toString());
+        common.put("PORTICO_AUTH_ISSUER", issuer.toString());
+        common.put("PORTICO_FHIR_DB_URL", database.jdbcUrl());
+        common.put("PORTICO_FHIR_DB_USER", database.user());
+        common.put("PORTICO_AUTH_DB_URL", database.jdbcUrl());
+        common.put("PORTICO_AUTH_DB_USER", database.user());
+        if (database.password() != null) {
+            common.put("PORTICO_FHIR_DB_PASSWORD", database.password());
+            common.put("PORTICO_AUTH_DB_PASSWORD", database.password());
+        }
+        common.put("PORTICO_FHIR_DEMO_DIR", root.resolve("demo/fhir").toString());
+        common.put("PORTICO_AUTH_DEMO_FILE", demoFile.toString());
+
+        Map<String, String> fhirEnv = new HashMap<>(common);
+        fhirEnv.put("SERVER_PORT", Integer.toString(fhirPort));
+        Map<String, String> authEnv = new HashMap<>(common);
+        authEnv.put("SERVER_PORT", Integer.toString(authPort));
+
+        ServerProcess fhir = null;
+        ServerProcess auth = null;
+        try {
+            fhir = ServerProcess.start("fhir-server", settings.java(), settings.jvmOptions(),
+                    root.resolve("fhir-server/target/portico-fhir-server.jar"), fhirEnv, settings.logDir(),
+                    URI.create(fhirBase + "/metadata"));
+            auth = ServerProcess.start("auth-server", settings.java(), settings.jvmOptions(),
+                    root.resolve("auth-server/target/portico-auth-server.jar"), authEnv, settings.logDir(),
+                    URI.create(issuer + "/.well-known/openid-configuration"));
+            List<ServerProcess> servers = List.of(fhir, auth);
+            awaitReady(servers, begin.plus(settings.startTimeout()));
+            return new LocalDeployment(database, servers, new Deployment(fhirBase, demo), Duration.between(begin, Instant.now()));
+        } catch (RuntimeException e) {
+            stopQuietly(auth, e);
+            stopQuietly(fhir, e);
+            try {
+                database.close();
+            } catch (RuntimeException dropFailure) {
+                e.addSuppressed(dropFailure);
+            }
+            throw e;
+        }
+    }
+
+    public Deployment deployment() {
+        return deployment;
+    }
+
+    /** From the first line of {@link #start} until both servers answered their readiness probe. */
+    public Duration startupTime() {
+        return startupTime;
+    }
+
+    public String databaseName() {
+        return database.name();
+    }
+
+    @Override
+    public void close() {
+        RuntimeException failure = null;
+        for (ServerProcess server : servers) {
+            try {
+                server.close();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        try {
+            database.close();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Polls both servers once a second until both are ready; fails early when one exits. */
+    private static void awaitReady(List<ServerProcess> servers, Instant deadline) {
+        boolean[] ready = new boolean[servers.size()];
+        while (true) {
+            boolean all = true;
+            for (int i = 0; i < servers.size(); i++) {
+                ServerProcess server = servers.get(i);
+                if (!ready[i]) {
+                    if (!server.isAlive()) {
+                        throw new IllegalStateException(server.name() + " exited during start-up; log "
+                                + server.log() + ":\n" + server.tail(LOG_TAIL_LINES));
+                    }
+                    ready[i] = server.isReady();
+                    all &= ready[i];
+                }
+            }
+            if (all) {
+                return;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                StringBuilder message = new StringBuilder("The servers were not ready in time.");
+                for (int i = 0; i < servers.size(); i++) {
+                    ServerProcess server = servers.get(i);
+                    message.append("\n\n").append(server.name()).append(ready[i] ? " (ready)" : " (NOT ready)")
+                            .append(", log ").append(server.log()).append(":\n").append(server.tail(LOG_TAIL_LINES));
+                }
+                throw new IllegalStateException(message.toString());
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for the servers", e);
+            }
+        }
+    }
+
+    private static void stopQuietly(ServerProcess server, RuntimeException cause) {
+        if (server != null) {
+            try {
+                server.close();
+            } catch (RuntimeException e) {
+                cause.addSuppressed(e);
+            }
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free port", e);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package org.portico.conformance;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Gives end-to-end tests the {@link Deployment} under test, once per test run (kept in the root
+ * context's store, so every test class shares it and it is closed when the run ends).
+ *
+ * <p>With {@code PORTICO_E2E_FHIR_BASE} set, that deployment is tested, with the logins and clients of
+ * {@code PORTICO_E2E_DEMO_FILE} (default: the repository's {@code demo/users.json}). Otherwise both
+ * Portico servers are started from their jars on a fresh PostgreSQL database at
+ * {@code PORTICO_TEST_DB_URL} ({@code PORTICO_TEST_DB_USER}, {@code PORTICO_TEST_DB_PASSWORD}); the JVM
+ * they run on is {@code PORTICO_E2E_JAVA} or this one, with {@code PORTICO_E2E_JVM_OPTS} if set.
+ */
+public final class DeploymentExtension implements ParameterResolver {
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(DeploymentExtension.class);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+    /** Measured on 2 shared cores: see the conformance README. */
+    private static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx1g", "-XX:TieredStopAtLevel=1");
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == Deployment.class;
+    }
+
+    @Override
+    public Deployment resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return context.getRoot().getStore(NAMESPACE)
+                .getOrComputeIfAbsent(Handle.class, key -> Handle.open(), Handle.class)
+                .deployment();
+    }
+
+    /** The deployment, or why it could not be started (so later classes fail at once instead of retrying). */
+    private record Handle(Deployment value, LocalDeployment local, RuntimeException failure)
+            implements ExtensionContext.Store.CloseableResource {
+
+        static Handle open() {
+            String remote = System.getenv("PORTICO_E2E_FHIR_BASE");
+            Path root = repositoryRoot();
+            if (remote != null && !remote.isBlank()) {
+                Path demoFile = Path.of(env("PORTICO_E2E_DEMO_FILE", root.resolve("demo/users.json").toString()));
+                System.out.println("[e2e] testing the deployment at " + remote + " with the logins of " + demoFile);
+                return new Handle(new Deployment(URI.create(remote), DemoFile.read(demoFile)), null, null);
+            }
+            try {
+                LocalDeployment local = LocalDeployment.start(new LocalDeployment.Settings(
+                        root,
+                        root.resolve("conformance/target/e2e-logs"),
+                        Path.of(env("PORTICO_E2E_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString())),
+                        jvmOptions(),
+                        env("PORTICO_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres"),
+                        env("PORTICO_TEST_DB_USER", "postgres"),
+                        System.getenv("PORTICO_TEST_DB_PASSWORD"),
+                        START_TIMEOUT));
+                System.out.printf("[e2e] servers ready in %d s: FHIR %s, database %s, logs in %s%n",
+                        local.startupTime().toSeconds(), local.deployment().fhirBase(), local.databaseName(),
+                        root.resolve("conformance/target/e2e-logs"));
+                return new Handle(local.deployment(), local, null);
+            } catch (RuntimeException e) {
+                System.err.println("[e2e] could not start the servers: " + e.getMessage());
+                return new Handle(null, null, e);
+            }
+        }
+
+        Deployment deployment() {
+            if (failure != null) {
+                throw new IllegalStateException("The deployment under test could not be started", failure);
+            }
+            return value;
+        }
+
+        @Override
+        public void close() {
+            if (local != null) {
+                local.close();
+            }
+        }
+
+        private static List<String> jvmOptions() {
+            String configured = System.getenv("PORTICO_E2E_JVM_OPTS");
+            if (configured == null) {
+                return DEFAULT_JVM_OPTIONS;
+            }
+            return Arrays.stream(configured.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+        }
+
+        /** The checkout: the {@code portico.repository.root} property the POM sets, else the parent of the working directory. */
+        private static Path repositoryRoot() {
+            String configured = System.getProperty("portico.repository.root");
+            Path root = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath().getParent();
+            if (!Files.isDirectory(root.resolve("demo"))) {
+                throw new IllegalStateException("Not a Portico checkout (no demo/ folder): " + root.toAbsolutePath());
+            }
+            return root.toAbsolutePath().normalize();
+        }
+
+        private static String env(String name, String fallback) {
+            String value = System.getenv(name);
+            return value == null || value.isBlank() ? fallback : value;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package org.portico.fhir.config;
+
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
+import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
+import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.narrative2.NullNarrativeGenerator;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import java.util.List;
+import org.portico.fhir.authz.PatientCompartmentNarrowing;
+import org.portico.fhir.authz.ScopeAuthorizationInterceptor;
+import org.portico.fhir.capability.SmartCapabilityInterceptor;
+import org.portico.fhir.capability.SmartConfigurationServlet;
+import org.portico.fhir.security.BearerTokenInterceptor;
+import org.portico.fhir.security.JwksKeySource;
+import org.portico.fhir.security.TokenValidator;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.filter.CorsFilter;
+
+/** The FHIR REST API at {@code /fhir}: HAPI's RestfulServer with Portico's security interceptors. */
+@Configuration(proxyBeanMethods = false)
+class FhirServletConfig {
+
+    static final String FHIR_PATH = "/fhir";
+
+    @Bean
+    TokenValidator tokenValidator(PorticoFhirProperties properties) {
+        PorticoFhirProperties.Auth auth = properties.auth();
+        JwksKeySource keys = new JwksKeySource(auth.effectiveJwksUri(), auth.jwksRefetchInterval());
+        return new TokenValidator(keys, auth.issuer(), properties.baseUrl(), auth.clockSkew());
+    }
+
+    @Bean
+    RestfulServer restfulServer(
+            IFhirSystemDao<?, ?> systemDao,
+            ResourceProviderFactory resourceProviders,
+            JpaSystemProvider systemProvider,
+            JpaStorageSettings storageSettings,
+            ISearchParamRegistry searchParamRegistry,
+            IValidationSupport validationSupport,
+            DatabaseBackedPagingProvider pagingProvider,
+            TokenValidator tokenValidator,
+            PorticoFhirProperties properties) {
+        systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
+        RestfulServer server = new RestfulServer(systemDao.getContext());
+        server.registerProviders(resourceProviders.createProviders());
+        server.registerProvider(systemProvider);
+        JpaCapabilityStatementProvider capabilities = new JpaCapabilityStatementProvider(
+                server, systemDao, storageSettings, searchParamRegistry, validationSupport);
+        capabilities.setImplementationDescription("Portico FHIR server");
+        // counts span every patient; the public CapabilityStatement must not reveal them
+        capabilities.setIncludeResourceCounts(false);
+        server.setServerConformanceProvider(capabilities);
+        server.setPagingProvider(pagingProvider);
+        server.setDefaultResponseEncoding(EncodingEnum.JSON);
+        server.setServerAddressStrategy(new HardcodedServerAddressStrategy(properties.baseUrl().toString()));
+        // order matters only within a pointcut; each interceptor declares its hook order
+        server.registerInterceptor(new BearerTokenInterceptor(tokenValidator, properties.baseUrl()));
+        server.registerInterceptor(new PatientCompartmentNarrowing());
+        server.registerInterceptor(new ScopeAuthorizationInterceptor());
+        server.registerInterceptor(new SmartCapabilityInterceptor(properties.auth().issuer()));
+        return server;
+    }
+
+    @Bean
+    ServletRegistrationBean<RestfulServer> fhirServlet(RestfulServer server) {
+        ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(server, FHIR_PATH + "/*");
+        registration.setName("fhir");
+        registration.setLoadOnStartup(1);
+        return registration;
+    }
+
+    @Bean
+    ServletRegistrationBean<SmartConfigurationServlet> smartConfigurationServlet(PorticoFhirProperties properties) {
+        // an exact servlet mapping wins over the FHIR servlet's path mapping
+        ServletRegistrationBean<SmartConfigurationServlet> registration = new ServletRegistrationBean<>(
+                new SmartConfigurationServlet(properties.auth().issuer()),
+                FHIR_PATH + SmartConfigurationServlet.PATH);
+        registration.setName("smart-configuration");
+        return registration;
+    }
+
+    /** Browser apps call the API from any origin with a Bearer token (no cookies, so no credentials). */
+    @Bean
+    FilterRegistrationBean<CorsFilter> fhirCorsFilter() {
+        CorsConfiguration cors = new CorsConfiguration();
+        cors.addAllowedOriginPattern("*");
+        cors.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"));
+        cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept", "Prefer", "If-Match",
+                "If-None-Match", "If-None-Exist", "If-Modified-Since", "X-Requested-With"));
+        cors.setExposedHeaders(List.of("Location", "Content-Location", "ETag", "Last-Modified", "WWW-Authenticate"));
+        cors.setAllowCredentials(false);
+        cors.setMaxAge(3600L);
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        // the filter itself is mapped to /fhir/* only
+        source.registerCorsConfiguration("/**", cors);
+        FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(new CorsFilter(source));
+        registration.addUrlPatterns(FHIR_PATH + "/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+}

@@ -1,0 +1,112 @@
+package org.portico.fhir.config;
+
+import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
+import ca.uhn.fhir.jpa.api.IDaoRegistry;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
+import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
+import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
+import ca.uhn.fhir.jpa.model.dialect.HapiFhirH2Dialect;
+import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
+import ca.uhn.fhir.jpa.provider.DaoRegistryResourceSupportedSvc;
+import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
+import ca.uhn.fhir.rest.api.IResourceSupportedSvc;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.orm.jpa.JpaTransactionManager;
+import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
+
+/** The HAPI FHIR JPA R4 storage layer: HAPI's own configuration plus the few beans it expects from us. */
+@Configuration(proxyBeanMethods = false)
+@Import({ThreadPoolFactoryConfig.class, JpaR4Config.class, JpaBatch2Config.class, Batch2JobsConfig.class,
+    // the in-memory message broker batch2 needs; no subscriptions are enabled
+    SubscriptionChannelConfig.class})
+class HapiJpaConfig {
+
+    @Bean
+    JpaStorageSettings storageSettings() {
+        JpaStorageSettings settings = new JpaStorageSettings();
+        // US Core SearchParameters are installed before any data; no reindex jobs needed for them
+        settings.setMarkResourcesForReindexingUponSearchParameterChange(false);
+        // US Core ValueSets name SNOMED/LOINC/VSAC content this server does not hold (and we are offline)
+        settings.setPreExpandValueSets(false);
+        settings.setAllowExternalReferences(false);
+        settings.setAutoCreatePlaceholderReferenceTargets(false);
+        settings.setExpungeEnabled(false);
+        settings.setDeleteExpungeEnabled(false);
+        settings.setAllowMultipleDelete(false);
+        settings.setEnableTaskBulkExportJobExecution(false);
+        settings.setEnableTaskBulkImportJobExecution(false);
+        settings.setEnableTaskResourceReindexing(false);
+        return settings;
+    }
+
+    @Bean
+    PartitionSettings partitionSettings() {
+        return new PartitionSettings();
+    }
+
+    @Bean
+    SchemaMigration schemaMigration(DataSource dataSource, PorticoFhirProperties properties) {
+        return SchemaMigration.run(dataSource, properties.db());
+    }
+
+    @Primary
+    @Bean
+    LocalContainerEntityManagerFactoryBean entityManagerFactory(
+            DataSource dataSource,
+            SchemaMigration schemaMigration,
+            ConfigurableListableBeanFactory beanFactory,
+            FhirContext fhirContext,
+            JpaStorageSettings storageSettings,
+            PorticoFhirProperties properties) {
+        LocalContainerEntityManagerFactoryBean emf =
+                HapiEntityManagerFactoryUtil.newEntityManagerFactory(beanFactory, fhirContext, storageSettings);
+        emf.setPersistenceUnitName("HAPI_PU");
+        emf.setDataSource(dataSource);
+        Properties jpa = new Properties();
+        jpa.put("hibernate.dialect", properties.db().isPostgres()
+                ? HapiFhirPostgresDialect.class.getName()
+                : HapiFhirH2Dialect.class.getName());
+        jpa.put("hibernate.hbm2ddl.auto", "none");
+        jpa.put("hibernate.search.enabled", "false");
+        jpa.put("hibernate.format_sql", "false");
+        jpa.put("hibernate.show_sql", "false");
+        jpa.put("hibernate.jdbc.batch_size", "20");
+        jpa.put("hibernate.cache.use_query_cache", "false");
+        jpa.put("hibernate.cache.use_second_level_cache", "false");
+        jpa.put("hibernate.cache.use_structured_entries", "false");
+        jpa.put("hibernate.cache.use_minimal_puts", "false");
+        emf.setJpaProperties(jpa);
+        return emf;
+    }
+
+    @Primary
+    @Bean
+    JpaTransactionManager transactionManager(EntityManagerFactory entityManagerFactory) {
+        return new JpaTransactionManager(entityManagerFactory);
+    }
+
+    @Bean
+    DatabaseBackedPagingProvider databaseBackedPagingProvider() {
+        DatabaseBackedPagingProvider paging = new DatabaseBackedPagingProvider();
+        paging.setDefaultPageSize(20);
+        paging.setMaximumPageSize(200);
+        return paging;
+    }
+
+    @Bean
+    IResourceSupportedSvc resourceSupportedSvc(IDaoRegistry daoRegistry) {
+        return new DaoRegistryResourceSupportedSvc(daoRegistry);
+    }
+}

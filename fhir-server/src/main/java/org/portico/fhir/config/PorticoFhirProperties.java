@@ -1,0 +1,73 @@
+package org.portico.fhir.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import org.portico.smart.discovery.AuthEndpoints;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Every setting the fhir-server supports, under {@code portico.fhir}. The environment variables of
+ * docs/wire-contract.md are mapped onto these keys in application.yml.
+ *
+ * @param baseUrl public FHIR base URL; also the {@code aud} every access token must carry
+ * @param auth    where tokens come from
+ * @param db      the database (embedded H2 unless a JDBC URL for PostgreSQL is given)
+ * @param demoDir a folder of transaction bundles to load at start-up, or empty; a plain string because
+ *                Spring's Path conversion reads {@code ../x} as a classpath resource and fails
+ */
+@Validated
+@ConfigurationProperties(prefix = "portico.fhir")
+public record PorticoFhirProperties(
+        @NotNull URI baseUrl,
+        @NotNull @Valid Auth auth,
+        @NotNull @Valid Db db,
+        String demoDir) {
+
+    /**
+     * @param issuer             the auth-server issuer ({@code iss} of every token)
+     * @param jwksUri            where to fetch the signing keys; {@code {issuer}/oauth2/jwks} when null
+     * @param jwksRefetchInterval the least time between two JWKS fetches (unknown {@code kid})
+     * @param clockSkew          tolerance on {@code exp} and {@code nbf}
+     */
+    public record Auth(
+            @NotNull URI issuer,
+            URI jwksUri,
+            @DefaultValue("PT1M") @NotNull Duration jwksRefetchInterval,
+            @DefaultValue("PT60S") @NotNull Duration clockSkew) {
+
+        public URI effectiveJwksUri() {
+            return jwksUri == null || jwksUri.toString().isBlank() ? new AuthEndpoints(issuer).jwks() : jwksUri;
+        }
+    }
+
+    /**
+     * @param url      JDBC URL ({@code jdbc:h2:...} or {@code jdbc:postgresql:...})
+     * @param username database user
+     * @param password database password (no default outside the embedded H2)
+     * @param schema   PostgreSQL schema for the HAPI tables, created if missing
+     * @param maxPoolSize connection pool size
+     */
+    public record Db(
+            @NotBlank String url,
+            String username,
+            String password,
+            @DefaultValue("fhir") @NotBlank String schema,
+            @DefaultValue("10") int maxPoolSize) {
+
+        public boolean isPostgres() {
+            return url.toLowerCase(Locale.ROOT).startsWith("jdbc:postgresql:");
+        }
+    }
+
+    public Optional<Path> demoPath() {
+        return demoDir == null || demoDir.isBlank() ? Optional.empty() : Optional.of(Path.of(demoDir));
+    }
+}

@@ -1,0 +1,107 @@
+package org.portico.fhir.demo;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Patient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Loads the demo transaction bundles of a folder: each bundle's Patient is stored under its own id
+ * (PUT), the rest as the bundle says; a bundle whose Patient already exists is skipped, so a second
+ * start reuses the data. The bundles are not validated against US Core.
+ */
+@Component
+public class DemoDataLoader {
+
+    private static final String URN_UUID = "urn:uuid:";
+    private static final Logger log = LoggerFactory.getLogger(DemoDataLoader.class);
+
+    private final FhirContext fhirContext;
+    private final DaoRegistry daoRegistry;
+
+    public DemoDataLoader(FhirContext fhirContext, DaoRegistry daoRegistry) {
+        this.fhirContext = fhirContext;
+        this.daoRegistry = daoRegistry;
+    }
+
+    /** Loads every {@code *.json} bundle of the folder, in name order. */
+    public void load(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("portico.fhir.demo-dir is not a folder: " + dir.toAbsolutePath());
+        }
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + dir.toAbsolutePath(), e);
+        }
+        for (Path file : files) {
+            loadBundle(file);
+        }
+    }
+
+    private void loadBundle(Path file) {
+        Bundle bundle;
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            bundle = fhirContext.newJsonParser().parseResource(Bundle.class, reader);
+        } catch (IOException | DataFormatException e) {
+            throw new IllegalStateException("cannot read demo bundle " + file.getFileName() + ": " + e.getMessage(), e);
+        }
+        Bundle.BundleEntryComponent patientEntry = bundle.getEntry().stream()
+                .filter(e -> e.getResource() instanceof Patient)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("demo bundle without a Patient: " + file.getFileName()));
+        String patientId = patientId(patientEntry);
+        if (patientId == null || patientId.isBlank()) {
+            throw new IllegalStateException("demo bundle Patient has no id: " + file.getFileName());
+        }
+        if (patientExists(patientId)) {
+            log.info("demo bundle {}: Patient/{} exists, skipped", file.getFileName(), patientId);
+            return;
+        }
+        patientEntry.getResource().setId(new IdType("Patient", patientId));
+        patientEntry.getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl("Patient/" + patientId);
+        @SuppressWarnings("unchecked")
+        IFhirSystemDao<Bundle, ?> systemDao = (IFhirSystemDao<Bundle, ?>) daoRegistry.getSystemDao();
+        long start = System.nanoTime();
+        systemDao.transaction(new SystemRequestDetails(), bundle);
+        log.info("demo bundle {}: Patient/{} loaded with {} resources in {} ms", file.getFileName(), patientId,
+                bundle.getEntry().size(), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** The Patient's own id; the parser reports a {@code urn:uuid:} fullUrl as the id, so that is unwrapped. */
+    private static String patientId(Bundle.BundleEntryComponent entry) {
+        String id = entry.getResource().getIdElement().getIdPart();
+        if (id != null && id.startsWith(URN_UUID)) {
+            id = id.substring(URN_UUID.length());
+        }
+        return id;
+    }
+
+    private boolean patientExists(String id) {
+        IFhirResourceDao<Patient> dao = daoRegistry.getResourceDao(Patient.class);
+        try {
+            dao.read(new IdType("Patient", id), new SystemRequestDetails());
+            return true;
+        } catch (ResourceNotFoundException | ResourceGoneException e) {
+            return false;
+        }
+    }
+}
