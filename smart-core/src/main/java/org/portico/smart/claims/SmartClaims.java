@@ -30,8 +30,5 @@ public final class SmartClaims {
     // SMART identity (id_token and access token)
     public static final String FHIR_USER = "fhirUser";
 
-    // Portico: the patients a user/ token may act for (the user themselves and people they are a proxy for)
-    public static final String PATIENTS = "portico_patients";
-
     private SmartClaims() {}
 }

@@ -17,7 +17,6 @@ public record AuthEndpoints(URI issuer) {
     public static final String REVOCATION_PATH = "/oauth2/revoke";
     public static final String REGISTRATION_PATH = "/connect/register";
     public static final String USERINFO_PATH = "/userinfo";
-    public static final String MANAGEMENT_PATH = "/account/apps";
 
     public AuthEndpoints {
         Objects.requireNonNull(issuer, "issuer");
@@ -53,10 +52,6 @@ public record AuthEndpoints(URI issuer) {
 
     public URI userinfo() {
         return resolve(USERINFO_PATH);
-    }
-
-    public URI management() {
-        return resolve(MANAGEMENT_PATH);
     }
 
     private URI resolve(String path) {

@@ -78,9 +78,4 @@ public record ResourceScope(
                 && interactions.containsAll(other.interactions)
                 && other.restrictions.containsAll(restrictions);
     }
-
-    /** The same scope with fewer interactions; used when a patient grants less than was asked. */
-    public ResourceScope withInteractions(Set<Interaction> granted) {
-        return new ResourceScope(compartment, resourceType, granted, restrictions, rawQuery, version, original);
-    }
 }
