@@ -30,5 +30,14 @@ public final class SmartClaims {
     // SMART identity (id_token and access token)
     public static final String FHIR_USER = "fhirUser";
 
+    // Portico-specific
+    /**
+     * The id of the authorization grant (one patient's consent to one app) that an access token
+     * came from; the same for every access token minted from that grant, refreshes included. The
+     * auth-server's revocation feed lists revoked grant ids, and the fhir-server rejects tokens
+     * that carry one. An opaque random value, never a database key or anything about the patient.
+     */
+    public static final String GRANT_ID = "portico_grant";
+
     private SmartClaims() {}
 }
