@@ -257,6 +257,38 @@ class IntrospectionRevocationIT extends ClientAuthItSupport {
     }
 
     @Test
+    void whenPublicClientIntrospectsAndRevokesWithItsClientIdThenOnlyItsOwnTokens() throws Exception {
+        long since = Instant.now().getEpochSecond();
+        SmartTestClient.Pkce pkce = SmartTestClient.Pkce.create();
+        String redirect = "https://app.example.org/callback";
+        String code = authorize("it-public", redirect, "launch/patient offline_access patient/Observation.rs", pkce);
+        Map<String, Object> token = assertTokenResponse(token(form("grant_type", "authorization_code", "code", code,
+                "redirect_uri", redirect, "client_id", "it-public", "code_verifier", pkce.verifier())));
+        SmartTestClient noSession = new SmartTestClient(port);
+
+        HttpResponse<String> own = noSession.postForm(URI.create("/oauth2/introspect"),
+                form("token", (String) token.get("access_token"), "client_id", "it-public"), Map.of());
+        assertThat(json(own.body())).containsEntry("active", true).containsEntry("patient", USER_PATIENT);
+        SmartTestClient publicAppBrowser = http;
+        http = new SmartTestClient(port);
+        Map<String, Object> confidentialToken = launch();
+        http = publicAppBrowser;
+        HttpResponse<String> foreign = noSession.postForm(URI.create("/oauth2/introspect"),
+                form("token", (String) confidentialToken.get("access_token"), "client_id", "it-public"), Map.of());
+        assertThat(json(foreign.body())).containsExactly(Map.entry("active", false));
+        // a confidential client cannot skip its authentication by sending only its id
+        assertOAuthError(noSession.postForm(URI.create("/oauth2/introspect"),
+                form("token", (String) confidentialToken.get("access_token"), "client_id", APP), Map.of()), 401, "invalid_client");
+
+        HttpResponse<String> revoked = noSession.postForm(URI.create("/oauth2/revoke"),
+                form("token", (String) token.get("refresh_token"), "client_id", "it-public"), Map.of());
+        assertThat(revoked.statusCode()).isEqualTo(200);
+        assertOAuthError(token(form("grant_type", "refresh_token", "refresh_token", (String) token.get("refresh_token"),
+                "client_id", "it-public")), 400, "invalid_grant");
+        assertThat(revokedGrants(since)).contains(grantOf(token));
+    }
+
+    @Test
     void whenAuthorizationIsRemovedThroughTheServiceThenFeedListsTheGrant() throws Exception {
         long since = Instant.now().getEpochSecond();
         Map<String, Object> token = launch();

@@ -14,7 +14,8 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
  * What this package and {@code org.portico.auth.clients} add to SAS's endpoints, applied by
  * {@code AuthorizationServerConfig} in one call:
  * <ul>
- * <li>client authentication: {@code private_key_jwt} with {@code client_id} optional and our assertion rules;</li>
+ * <li>client authentication: {@code private_key_jwt} with {@code client_id} optional and our assertion rules;
+ *     public clients by {@code client_id} on the introspection and revocation endpoints;</li>
  * <li>token endpoint: {@code client_credentials} with SMART {@code system/} scopes;</li>
  * <li>introspection: SMART claims, own tokens only;</li>
  * <li>errors on the token, introspection and revocation endpoints: JSON, 401 for {@code invalid_client}
@@ -43,6 +44,8 @@ public final class ClientEndpoints {
         authorizationServer
                 .clientAuthentication(clientAuthentication -> clientAuthentication
                         .authenticationConverter(new PrivateKeyJwtAuthenticationConverter())
+                        .authenticationConverter(PublicClientTokenManagement.converter())
+                        .authenticationProvider(PublicClientTokenManagement.provider(clients))
                         .authenticationProviders(providers -> providers.forEach(provider -> {
                             if (provider instanceof JwtClientAssertionAuthenticationProvider jwtAssertions) {
                                 jwtAssertions.setJwtDecoderFactory(assertions);
