@@ -17,6 +17,7 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtDecoderFactory;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
@@ -81,7 +82,7 @@ public final class PrivateKeyJwtDecoderFactory implements JwtDecoderFactory<Regi
     private OAuth2TokenValidator<Jwt> claims(String clientId) {
         return jwt -> {
             List<String> problems = new ArrayList<>();
-            if (!clientId.equals(jwt.getClaimAsString("iss"))) {
+            if (!clientId.equals(jwt.getClaimAsString(JwtClaimNames.ISS))) {
                 problems.add("iss must be the client id");
             }
             if (!clientId.equals(jwt.getSubject())) {
