@@ -5,6 +5,8 @@ import com.nimbusds.jose.proc.SecurityContext;
 import org.portico.auth.consent.ConsentController;
 import org.portico.auth.identity.UserAccounts;
 import org.portico.auth.keys.SigningKeys;
+import org.portico.auth.revocation.GrantRevocations;
+import org.portico.auth.revocation.RevocationFeed;
 import org.portico.auth.smart.PublicClientRefreshAuthentication;
 import org.portico.auth.smart.RefreshTokenReuseDetection;
 import org.portico.auth.smart.SmartAuthorizationRequestConverter;
@@ -12,6 +14,8 @@ import org.portico.auth.smart.SmartAuthorizationRequestValidator;
 import org.portico.auth.smart.SmartRefreshTokenGenerator;
 import org.portico.auth.smart.SmartTokenCustomizer;
 import org.portico.auth.smart.SmartTokenResponseHandler;
+import org.portico.auth.tokens.ClientEndpoints;
+import org.portico.auth.tokens.GrantIds;
 import org.portico.smart.discovery.AuthEndpoints;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -50,7 +54,8 @@ public class AuthorizationServerConfig {
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
     SecurityFilterChain authorizationServerSecurityFilterChain(
-            HttpSecurity http, RegisteredClientRepository clients, AuthProperties properties) throws Exception {
+            HttpSecurity http, RegisteredClientRepository clients, AuthProperties properties, ClientEndpoints clientEndpoints)
+            throws Exception {
         OAuth2AuthorizationServerConfigurer authorizationServer = OAuth2AuthorizationServerConfigurer.authorizationServer();
         SmartAuthorizationRequestValidator validator = new SmartAuthorizationRequestValidator(properties.fhirBase());
         RequestMatcher authorizationEndpoint = request -> AuthEndpoints.AUTHORIZATION_PATH.equals(request.getServletPath());
@@ -79,6 +84,8 @@ public class AuthorizationServerConfig {
                 .cors(Customizer.withDefaults())
                 .exceptionHandling(exceptions -> exceptions.defaultAuthenticationEntryPointFor(
                         new LoginUrlAuthenticationEntryPoint("/login"), authorizationEndpoint));
+        // private_key_jwt, client_credentials, introspection, 401 JSON without client authentication
+        clientEndpoints.configure(http, authorizationServer);
         return http.build();
     }
 
@@ -103,8 +110,10 @@ public class AuthorizationServerConfig {
 
     @Bean
     OAuth2AuthorizationService authorizationService(
-            JdbcOperations jdbc, JdbcClient jdbcClient, RegisteredClientRepository clients) {
-        return new RefreshTokenReuseDetection(new JdbcOAuth2AuthorizationService(jdbc, clients), jdbcClient);
+            JdbcOperations jdbc, JdbcClient jdbcClient, RegisteredClientRepository clients, RevocationFeed revocations) {
+        // GrantRevocations inside: reuse detection's remove() must land in the revocation feed too
+        return new RefreshTokenReuseDetection(
+                new GrantRevocations(new JdbcOAuth2AuthorizationService(jdbc, clients), revocations), jdbcClient);
     }
 
     @Bean
@@ -125,7 +134,13 @@ public class AuthorizationServerConfig {
     @Bean
     OAuth2TokenGenerator<?> tokenGenerator(JWKSource<SecurityContext> jwkSource, UserAccounts users, AuthProperties properties) {
         JwtGenerator jwtGenerator = new JwtGenerator(new NimbusJwtEncoder(jwkSource));
-        jwtGenerator.setJwtCustomizer(new SmartTokenCustomizer(users, properties.fhirBase()));
-        return new DelegatingOAuth2TokenGenerator(jwtGenerator, new SmartRefreshTokenGenerator());
+        SmartTokenCustomizer smartClaims = new SmartTokenCustomizer(users, properties.fhirBase());
+        GrantIds grantIds = new GrantIds();
+        jwtGenerator.setJwtCustomizer(context -> {
+            smartClaims.customize(context);
+            grantIds.customize(context);
+        });
+        return new DelegatingOAuth2TokenGenerator(jwtGenerator,
+                new SmartRefreshTokenGenerator(properties.tokens().refreshTokenTtl()));
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.portico.auth.clients.ClientRegistrations;
 import org.portico.auth.config.AuthProperties;
 import org.portico.auth.identity.UserAccounts;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.stereotype.Component;
@@ -73,21 +75,52 @@ public class DemoDataLoader implements ApplicationRunner {
         return created;
     }
 
-    private RegisteredClient toRegisteredClient(DemoFile.DemoClient client) {
+    private RegisteredClient toRegisteredClient(DemoFile.DemoClient client) throws IOException {
         List<String> scopes = client.scope() == null ? List.of()
                 : Arrays.stream(client.scope().trim().split(" +")).filter(s -> !s.isEmpty()).toList();
         List<String> redirectUris = client.redirectUris() == null ? List.of() : client.redirectUris();
-        return switch (client.type() == null ? "" : client.type()) {
-            case "public" -> registrations.publicClient(client.clientId(), client.clientName(), redirectUris, scopes);
-            case "confidential" -> {
+        List<AuthorizationGrantType> grantTypes = grantTypes(client);
+        String method = StringUtils.hasText(client.tokenEndpointAuthMethod()) ? client.tokenEndpointAuthMethod()
+                : switch (client.type() == null ? "" : client.type()) {
+                    case "public" -> "none";
+                    case "confidential" -> "client_secret_basic";
+                    default -> throw new IllegalArgumentException("demo client " + client.clientId()
+                            + ": type must be public or confidential, or token_endpoint_auth_method must be given");
+                };
+        if (!method.equals("private_key_jwt") && !Set.copyOf(grantTypes).equals(Set.copyOf(DEFAULT_GRANT_TYPES))) {
+            throw new IllegalArgumentException("demo client " + client.clientId()
+                    + ": only private_key_jwt clients may have other grant_types than authorization_code and refresh_token");
+        }
+        RegisteredClient registered = switch (method) {
+            case "none" -> registrations.publicClient(client.clientId(), client.clientName(), redirectUris, scopes);
+            case "client_secret_basic" -> {
                 if (!StringUtils.hasText(client.clientSecret())) {
                     throw new IllegalArgumentException("confidential demo client " + client.clientId() + " has no client_secret");
                 }
                 yield registrations.confidentialClient(client.clientId(), client.clientName(),
                         passwordEncoder.encode(client.clientSecret()), redirectUris, scopes);
             }
-            default -> throw new IllegalArgumentException(
-                    "demo client " + client.clientId() + ": type must be public or confidential");
+            case "private_key_jwt" -> registrations.privateKeyJwtClient(client.clientId(), client.clientName(),
+                    redirectUris, scopes, grantTypes, client.jwksUri(),
+                    client.jwks() == null || client.jwks().isNull() ? null : objectMapper.writeValueAsString(client.jwks()));
+            default -> throw new IllegalArgumentException("demo client " + client.clientId()
+                    + ": token_endpoint_auth_method must be none, client_secret_basic or private_key_jwt");
         };
+        return Boolean.TRUE.equals(client.resourceServer()) ? ClientRegistrations.asResourceServer(registered) : registered;
+    }
+
+    private static final List<AuthorizationGrantType> DEFAULT_GRANT_TYPES =
+            List.of(AuthorizationGrantType.AUTHORIZATION_CODE, AuthorizationGrantType.REFRESH_TOKEN);
+
+    private static List<AuthorizationGrantType> grantTypes(DemoFile.DemoClient client) {
+        if (client.grantTypes() == null || client.grantTypes().isEmpty()) {
+            return DEFAULT_GRANT_TYPES;
+        }
+        return client.grantTypes().stream().map(type -> switch (type) {
+            case "authorization_code" -> AuthorizationGrantType.AUTHORIZATION_CODE;
+            case "refresh_token" -> AuthorizationGrantType.REFRESH_TOKEN;
+            case "client_credentials" -> AuthorizationGrantType.CLIENT_CREDENTIALS;
+            default -> throw new IllegalArgumentException("demo client " + client.clientId() + ": unsupported grant type " + type);
+        }).distinct().toList();
     }
 }

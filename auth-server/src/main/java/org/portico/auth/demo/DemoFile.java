@@ -2,6 +2,7 @@ package org.portico.auth.demo;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /** The format of {@code demo/users.json}. */
@@ -23,5 +24,10 @@ record DemoFile(List<DemoUser> users, List<DemoClient> clients) {
             String type,
             @JsonProperty("client_secret") String clientSecret,
             @JsonProperty("redirect_uris") List<String> redirectUris,
-            String scope) {}
+            String scope,
+            @JsonProperty("token_endpoint_auth_method") String tokenEndpointAuthMethod,
+            @JsonProperty("grant_types") List<String> grantTypes,
+            @JsonProperty("jwks_uri") String jwksUri,
+            JsonNode jwks,
+            @JsonProperty("resource_server") Boolean resourceServer) {}
 }
