@@ -10,6 +10,7 @@ import org.portico.auth.keys.SigningKeys;
 import org.portico.auth.launch.EhrLaunchRequestValidator;
 import org.portico.auth.launch.EhrLaunches;
 import org.portico.auth.launch.LaunchContexts;
+import org.portico.auth.smart.AuthorizationRequestCache;
 import org.portico.auth.smart.PublicClientRefreshAuthentication;
 import org.portico.auth.smart.RefreshTokenReuseDetection;
 import org.portico.auth.smart.SmartAuthorizationRequestConverter;
@@ -92,6 +93,8 @@ public class AuthorizationServerConfig {
                                 .authenticationConverter(PublicClientRefreshAuthentication.converter())
                                 .authenticationProvider(PublicClientRefreshAuthentication.provider(clients))))
                 .authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
+                // keep POSTed authorization requests (authorize-post) across the login page too
+                .requestCache(cache -> cache.requestCache(AuthorizationRequestCache.create()))
                 // access tokens for the OIDC userinfo endpoint
                 .oauth2ResourceServer(resourceServer -> resourceServer.jwt(Customizer.withDefaults()))
                 .cors(Customizer.withDefaults())
