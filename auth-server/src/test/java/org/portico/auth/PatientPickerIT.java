@@ -53,6 +53,15 @@ class PatientPickerIT extends LaunchITSupport {
     }
 
     @Test
+    void whenUserCancelsOnThePickerThenAccessDeniedWithState() {
+        Page picker = start("it-carol", "it-carol-password", "pick-7", SmartTestClient.Pkce.create());
+        Element cancel = picker.doc().selectFirst("form#picker-deny-form");
+        URI location = redirectOf(submit(cancel, formFields(cancel)));
+        assertThat(location.toString()).startsWith(PUBLIC_REDIRECT + "?");
+        assertThat(queryOf(location)).containsEntry("error", "access_denied").containsEntry("state", "pick-7").doesNotContainKey("code");
+    }
+
+    @Test
     void whenMultiPatientUserKeepsTheDefaultThenOwnRecord() {
         SmartTestClient.Pkce pkce = SmartTestClient.Pkce.create();
         Page picker = start("it-carol", "it-carol-password", "pick-2", pkce);

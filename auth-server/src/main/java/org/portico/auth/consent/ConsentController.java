@@ -93,6 +93,12 @@ public class ConsentController {
         model.addAttribute("state", state);
         model.addAttribute("scope", scope);
         model.addAttribute("consentPath", CONSENT_PATH);
+        model.addAttribute("authorizeUri", AuthEndpoints.AUTHORIZATION_PATH);
+
+        OAuth2AuthorizationConsent stored = consents.findById(client.getId(), principal.getName());
+        if (stored != null) {
+            consents.remove(stored);
+        }
 
         // whose record: the EHR launch's patient, the one picked, or the user's only one
         ActingFor patient = null;
@@ -116,11 +122,6 @@ public class ConsentController {
             }
         }
 
-        OAuth2AuthorizationConsent stored = consents.findById(client.getId(), principal.getName());
-        if (stored != null) {
-            consents.remove(stored);
-        }
-
         List<ResourceChoice> resources = new ArrayList<>();
         List<ScopeItem> fixed = new ArrayList<>();
         for (Scope parsed : ScopeParser.parseAll(scope).scopes()) {
@@ -141,7 +142,6 @@ public class ConsentController {
         model.addAttribute("resourceScopes", resources);
         model.addAttribute("fixedScopes", fixed);
         model.addAttribute("offlineAccess", requested.contains(StandardScope.OFFLINE_ACCESS.value()));
-        model.addAttribute("authorizeUri", AuthEndpoints.AUTHORIZATION_PATH);
         return "consent";
     }
 

@@ -77,9 +77,17 @@ public final class ConsentGrantProvider implements AuthenticationProvider {
         }
         OAuth2Authorization inFlight = consent.getState() == null ? null : authorizations.findByToken(consent.getState(), STATE);
         Authentication principal = (Authentication) consent.getPrincipal();
-        if (inFlight == null || consent.getScopes().isEmpty() || !signedIn(principal)
-                || !principal.getName().equals(inFlight.getPrincipalName())) {
-            // unknown state, denial, or someone else's request: SAS answers as it always does
+        if (inFlight == null || !signedIn(principal) || !principal.getName().equals(inFlight.getPrincipalName())) {
+            // unknown state or someone else's request: SAS answers as it always does
+            return delegate.authenticate(authentication);
+        }
+        // SAS adds the scopes of an earlier consent to this one; only today's choice counts (a denial
+        // must not turn into a grant of what was approved last time)
+        OAuth2AuthorizationConsent earlier = consents.findById(inFlight.getRegisteredClientId(), principal.getName());
+        if (earlier != null) {
+            consents.remove(earlier);
+        }
+        if (consent.getScopes().isEmpty()) {
             return delegate.authenticate(authentication);
         }
         OAuth2AuthorizationRequest request = inFlight.getAttribute(OAuth2AuthorizationRequest.class.getName());
