@@ -9,8 +9,10 @@ import com.nimbusds.jwt.SignedJWT;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -79,7 +81,7 @@ class EhrLaunchIT extends LaunchITSupport {
         // the context survives a refresh
         HttpResponse<String> refreshed = browser.postForm(URI.create("/oauth2/token"),
                 SmartTestClient.form("grant_type", "refresh_token", "refresh_token", (String) token.get("refresh_token")),
-                Map.of("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((EHR_CLIENT + ":" + EHR_SECRET).getBytes())));
+                Map.of("Authorization", "Basic " + Base64.getEncoder().encodeToString((EHR_CLIENT + ":" + EHR_SECRET).getBytes(StandardCharsets.UTF_8))));
         assertThat(tokenJson(refreshed)).containsEntry("patient", "it-patient-alice").containsEntry("encounter", "enc-123");
     }
 

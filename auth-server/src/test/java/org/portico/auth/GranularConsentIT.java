@@ -6,6 +6,8 @@ import static org.portico.auth.SmartTestClient.queryOf;
 import com.nimbusds.jwt.SignedJWT;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.text.ParseException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,7 +46,7 @@ class GranularConsentIT extends LaunchITSupport {
         try {
             assertThat(Set.of(SignedJWT.parse((String) token.get("access_token")).getJWTClaimsSet().getStringClaim("scope").split(" ")))
                     .as("access token scope").isEqualTo(granted);
-        } catch (java.text.ParseException e) {
+        } catch (ParseException e) {
             throw new AssertionError(e);
         }
         return granted;
@@ -52,7 +54,7 @@ class GranularConsentIT extends LaunchITSupport {
 
     static Set<String> otherObservationCategories(String... keep) {
         Set<String> all = Set.of("procedure", "laboratory", "social-history", "survey", "vital-signs");
-        java.util.Set<String> untick = new java.util.HashSet<>();
+        Set<String> untick = new HashSet<>();
         for (String code : all) {
             if (!List.of(keep).contains(code)) {
                 untick.add(OBS + "?category=" + OBS_CAT + code);
@@ -65,7 +67,7 @@ class GranularConsentIT extends LaunchITSupport {
     @Test
     void whenPatientKeepsOnlyLaboratoryAndVitalSignsThenExactlyThoseGranularScopes() {
         Document consent = consentFor(SCOPE_9_28, "g-1");
-        Set<String> untick = new java.util.HashSet<>(otherObservationCategories("laboratory", "vital-signs"));
+        Set<String> untick = new HashSet<>(otherObservationCategories("laboratory", "vital-signs"));
         untick.add("patient/Condition.rs?category=" + COND_CAT + "encounter-diagnosis");
         Set<String> granted = grantedAfterUnticking(consent, untick, "g-1");
         assertThat(granted).containsExactlyInAnyOrder("launch/patient", "openid", "fhirUser", "offline_access", "patient/Patient.rs",
