@@ -2,11 +2,17 @@ package org.portico.auth.config;
 
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
+import java.util.function.Consumer;
 import org.portico.auth.consent.ConsentController;
+import org.portico.auth.consent.ConsentGrantProvider;
 import org.portico.auth.identity.UserAccounts;
 import org.portico.auth.keys.SigningKeys;
 import org.portico.auth.revocation.GrantRevocations;
 import org.portico.auth.revocation.RevocationFeed;
+import org.portico.auth.launch.EhrLaunchRequestValidator;
+import org.portico.auth.launch.EhrLaunches;
+import org.portico.auth.launch.LaunchContexts;
+import org.portico.auth.smart.AuthorizationRequestCache;
 import org.portico.auth.smart.PublicClientRefreshAuthentication;
 import org.portico.auth.smart.RefreshTokenReuseDetection;
 import org.portico.auth.smart.SmartAuthorizationRequestConverter;
@@ -31,7 +37,9 @@ import org.springframework.security.oauth2.server.authorization.JdbcOAuth2Author
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationConsentAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
@@ -54,10 +62,14 @@ public class AuthorizationServerConfig {
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
     SecurityFilterChain authorizationServerSecurityFilterChain(
-            HttpSecurity http, RegisteredClientRepository clients, AuthProperties properties, ClientEndpoints clientEndpoints)
-            throws Exception {
+            HttpSecurity http, RegisteredClientRepository clients, AuthProperties properties,
+            ClientEndpoints clientEndpoints, OAuth2AuthorizationService authorizations,
+            OAuth2AuthorizationConsentService consents, UserAccounts users,
+            EhrLaunches launches, LaunchContexts launchContexts) throws Exception {
         OAuth2AuthorizationServerConfigurer authorizationServer = OAuth2AuthorizationServerConfigurer.authorizationServer();
-        SmartAuthorizationRequestValidator validator = new SmartAuthorizationRequestValidator(properties.fhirBase());
+        Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> validator =
+                new SmartAuthorizationRequestValidator(properties.fhirBase())
+                        .andThen(new EhrLaunchRequestValidator(launches, users));
         RequestMatcher authorizationEndpoint = request -> AuthEndpoints.AUTHORIZATION_PATH.equals(request.getServletPath());
 
         http.securityMatcher(authorizationServer.getEndpointsMatcher())
@@ -67,18 +79,27 @@ public class AuthorizationServerConfig {
                                 .consentPage(ConsentController.CONSENT_PATH)
                                 .authorizationRequestConverters(converters ->
                                         converters.replaceAll(c -> new SmartAuthorizationRequestConverter(c, clients)))
-                                .authenticationProviders(providers -> providers.forEach(provider -> {
-                                    if (provider instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider codeRequests) {
-                                        codeRequests.setAuthenticationValidator(validator);
-                                        // consent every time: see ConsentController
-                                        codeRequests.setAuthorizationConsentRequired(context -> true);
-                                    }
-                                })))
-                        .tokenEndpoint(endpoint -> endpoint.accessTokenResponseHandler(new SmartTokenResponseHandler()))
+                                .authenticationProviders(providers -> {
+                                    providers.forEach(provider -> {
+                                        if (provider instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider codeRequests) {
+                                            codeRequests.setAuthenticationValidator(validator);
+                                            // consent every time: see ConsentController
+                                            codeRequests.setAuthorizationConsentRequired(context -> true);
+                                        }
+                                    });
+                                    // granular consent and the grant's launch context: see ConsentGrantProvider
+                                    providers.replaceAll(provider -> provider instanceof OAuth2AuthorizationConsentAuthenticationProvider
+                                            ? new ConsentGrantProvider(provider, authorizations, consents, users, launches, launchContexts)
+                                            : provider);
+                                }))
+                        .tokenEndpoint(endpoint -> endpoint.accessTokenResponseHandler(
+                                new SmartTokenResponseHandler(new AuthEndpoints(properties.issuer()).smartStyle().toString())))
                         .clientAuthentication(clientAuthentication -> clientAuthentication
                                 .authenticationConverter(PublicClientRefreshAuthentication.converter())
                                 .authenticationProvider(PublicClientRefreshAuthentication.provider(clients))))
                 .authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
+                // keep POSTed authorization requests (authorize-post) across the login page too
+                .requestCache(cache -> cache.requestCache(AuthorizationRequestCache.create()))
                 // access tokens for the OIDC userinfo endpoint
                 .oauth2ResourceServer(resourceServer -> resourceServer.jwt(Customizer.withDefaults()))
                 .cors(Customizer.withDefaults())
@@ -132,9 +153,10 @@ public class AuthorizationServerConfig {
     }
 
     @Bean
-    OAuth2TokenGenerator<?> tokenGenerator(JWKSource<SecurityContext> jwkSource, UserAccounts users, AuthProperties properties) {
+    OAuth2TokenGenerator<?> tokenGenerator(JWKSource<SecurityContext> jwkSource, UserAccounts users,
+            LaunchContexts launchContexts, AuthProperties properties) {
         JwtGenerator jwtGenerator = new JwtGenerator(new NimbusJwtEncoder(jwkSource));
-        SmartTokenCustomizer smartClaims = new SmartTokenCustomizer(users, properties.fhirBase());
+        SmartTokenCustomizer smartClaims = new SmartTokenCustomizer(users, launchContexts, properties.fhirBase());
         GrantIds grantIds = new GrantIds();
         jwtGenerator.setJwtCustomizer(context -> {
             smartClaims.customize(context);

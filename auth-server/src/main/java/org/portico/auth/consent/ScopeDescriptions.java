@@ -49,10 +49,25 @@ public final class ScopeDescriptions {
         StringBuilder sb = new StringBuilder(verbs(scope)).append(' ').append(what).append(" (").append(type).append(')');
         if (scope.isRestricted()) {
             sb.append(", only where ").append(scope.restrictions().stream()
-                    .map(ScopeDescriptions::restriction)
+                    .map(r -> GranularCategories.find(scope.resourceType(), r)
+                            .map(c -> "the category is " + c.name())
+                            .orElseGet(() -> restriction(r)))
                     .collect(Collectors.joining(" and ")));
         }
         return sb.toString();
+    }
+
+    /** The data of a resource scope in plain words, e.g. "your lab results and vital signs". */
+    public static String what(ResourceScope scope) {
+        return TYPES.getOrDefault(scope.resourceType(), "your " + scope.resourceType() + " records");
+    }
+
+    /** A category box: the category's official name and what it means, e.g. "Laboratory: lab results, ...". */
+    public static String category(ResourceScope granular) {
+        Restriction last = granular.restrictions().get(granular.restrictions().size() - 1);
+        return GranularCategories.find(granular.resourceType(), last)
+                .map(GranularCategories.Category::label)
+                .orElseGet(() -> restriction(last));
     }
 
     public static String describe(StandardScope scope) {
@@ -63,7 +78,7 @@ public final class ScopeDescriptions {
             case LAUNCH -> "Open with the record you are viewing";
             case LAUNCH_PATIENT -> "Know which patient record is in use (yours)";
             case LAUNCH_ENCOUNTER -> "Know which visit is in use";
-            case OFFLINE_ACCESS -> "Keep access after you close the app, until you revoke it";
+            case OFFLINE_ACCESS -> "Keep access when you are not using the app, until you revoke it";
             case ONLINE_ACCESS -> "Keep access while you are using the app";
         };
     }

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Set;
 import org.portico.auth.clients.ClientRegistrations;
 import org.portico.auth.config.AuthProperties;
+import org.portico.auth.identity.UserAccount;
 import org.portico.auth.identity.UserAccounts;
+import org.portico.auth.launch.LaunchUris;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -59,9 +61,15 @@ public class DemoDataLoader implements ApplicationRunner {
         DemoFile demo = objectMapper.readValue(Files.readAllBytes(file), DemoFile.class);
         int created = 0;
         for (DemoFile.DemoUser user : demo.users()) {
-            if (users.findByUsername(user.username()).isEmpty()) {
-                users.create(user.username(), passwordEncoder.encode(user.password()), user.patient(), user.name());
+            UserAccount account = users.findByUsername(user.username()).orElse(null);
+            if (account == null) {
+                account = users.create(user.username(), passwordEncoder.encode(user.password()), user.patient(), user.name());
                 created++;
+            }
+            for (DemoFile.DemoPatient other : user.actsFor()) {
+                if (users.addActingFor(account, other.patient(), other.name() == null ? other.patient() : other.name())) {
+                    created++;
+                }
             }
         }
         for (DemoFile.DemoClient client : demo.clients()) {
@@ -76,6 +84,11 @@ public class DemoDataLoader implements ApplicationRunner {
     }
 
     private RegisteredClient toRegisteredClient(DemoFile.DemoClient client) throws IOException {
+        RegisteredClient registered = baseRegisteredClient(client);
+        return StringUtils.hasText(client.launchUri()) ? LaunchUris.withLaunchUri(registered, client.launchUri()) : registered;
+    }
+
+    private RegisteredClient baseRegisteredClient(DemoFile.DemoClient client) throws IOException {
         List<String> scopes = client.scope() == null ? List.of()
                 : Arrays.stream(client.scope().trim().split(" +")).filter(s -> !s.isEmpty()).toList();
         List<String> redirectUris = client.redirectUris() == null ? List.of() : client.redirectUris();

@@ -14,8 +14,18 @@ record DemoFile(List<DemoUser> users, List<DemoClient> clients) {
         clients = clients == null ? List.of() : clients;
     }
 
+    /** {@code acts_for}: other patients the user may act for (e.g. a parent for a child), in picker order. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record DemoUser(String username, String password, String patient, String name) {}
+    record DemoUser(String username, String password, String patient, String name,
+            @JsonProperty("acts_for") List<DemoPatient> actsFor) {
+
+        DemoUser {
+            actsFor = actsFor == null ? List.of() : actsFor;
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record DemoPatient(String patient, String name) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record DemoClient(
@@ -29,5 +39,6 @@ record DemoFile(List<DemoUser> users, List<DemoClient> clients) {
             @JsonProperty("grant_types") List<String> grantTypes,
             @JsonProperty("jwks_uri") String jwksUri,
             JsonNode jwks,
-            @JsonProperty("resource_server") Boolean resourceServer) {}
+            @JsonProperty("resource_server") Boolean resourceServer,
+            @JsonProperty("launch_uri") String launchUri) {}
 }

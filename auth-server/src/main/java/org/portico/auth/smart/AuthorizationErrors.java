@@ -10,7 +10,7 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
  * Authorization-endpoint errors (RFC 6749 section 4.1.2.1). An error that carries a redirect URI
  * is sent back to the client with {@code state}; one without is answered here with a 400 page.
  */
-final class AuthorizationErrors {
+public final class AuthorizationErrors {
 
     static final String RFC6749_4_1_2_1 = "https://datatracker.ietf.org/doc/html/rfc6749#section-4.1.2.1";
 
@@ -23,7 +23,7 @@ final class AuthorizationErrors {
     }
 
     /** An error returned to the (already validated) redirect URI with the client's {@code state}. */
-    static OAuth2AuthorizationCodeRequestAuthenticationException redirected(
+    public static OAuth2AuthorizationCodeRequestAuthenticationException redirected(
             String errorCode, String description, OAuth2AuthorizationCodeRequestAuthenticationToken request,
             String validatedRedirectUri) {
         return exception(errorCode, description, request, validatedRedirectUri);

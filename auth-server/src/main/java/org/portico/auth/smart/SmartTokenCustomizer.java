@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import org.portico.auth.identity.UserAccount;
 import org.portico.auth.identity.UserAccounts;
+import org.portico.auth.launch.LaunchContexts;
+import org.portico.auth.launch.LaunchContexts.GrantContext;
 import org.portico.smart.claims.SmartClaims;
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
@@ -15,16 +17,19 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 /**
  * The claims of docs/wire-contract.md. Access token: {@code aud} = FHIR base URL, {@code scope} as one
  * space-separated string, {@code client_id}, {@code sub} = the user's stable id, {@code patient} and
- * {@code fhirUser}. ID token: {@code aud} stays the client id (OIDC), {@code sub} the same stable id,
+ * {@code fhirUser} (always the user's own record), and {@code patient} (the patient the grant is for:
+ * picked, launched with, or the user's own) and {@code encounter} from the grant's launch context. ID token: {@code aud} stays the client id (OIDC), {@code sub} the same stable id,
  * {@code fhirUser} when the {@code fhirUser} scope was granted.
  */
 public final class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContext> {
 
     private final UserAccounts users;
+    private final LaunchContexts contexts;
     private final String fhirBase;
 
-    public SmartTokenCustomizer(UserAccounts users, String fhirBase) {
+    public SmartTokenCustomizer(UserAccounts users, LaunchContexts contexts, String fhirBase) {
         this.users = users;
+        this.contexts = contexts;
         this.fhirBase = fhirBase;
     }
 
@@ -36,6 +41,10 @@ public final class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEnco
                         || context.getPrincipal() instanceof OAuth2ClientAuthenticationToken
                 ? Optional.empty()
                 : users.findByUsername(context.getPrincipal().getName());
+        // the patient picked or launched with, stored when the patient approved (see ConsentGrantProvider)
+        Optional<GrantContext> grant = user.isEmpty() || context.getAuthorization() == null
+                ? Optional.empty()
+                : contexts.find(context.getAuthorization().getId());
 
         if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
             context.getClaims().claims(claims -> {
@@ -48,9 +57,12 @@ public final class SmartTokenCustomizer implements OAuth2TokenCustomizer<JwtEnco
             user.ifPresent(u -> context.getClaims().claims(claims -> {
                 claims.put(SmartClaims.SUBJECT, u.id());
                 claims.put(SmartClaims.FHIR_USER, fhirUser(u));
-                if (launch.hasPatient()) {
-                    claims.put(SmartClaims.PATIENT, u.patientId());
+                String patient = grant.map(GrantContext::patientId).orElse(u.patientId());
+                boolean ehrLaunch = grant.map(GrantContext::ehrLaunch).orElse(false);
+                if (patient != null && (launch.hasPatient() || ehrLaunch)) {
+                    claims.put(SmartClaims.PATIENT, patient);
                 }
+                grant.map(GrantContext::encounterId).ifPresent(encounter -> claims.put(SmartClaims.ENCOUNTER, encounter));
             }));
         } else if (OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue())) {
             user.ifPresent(u -> context.getClaims().claims(claims -> {

@@ -1,7 +1,9 @@
 package org.portico.smart.scope;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
@@ -64,6 +66,36 @@ public record ResourceScope(
 
     public boolean isRestricted() {
         return !restrictions.isEmpty();
+    }
+
+    /**
+     * This scope narrowed by one more restriction, in SMART v2 form whatever form this one was in
+     * (v1 cannot express restrictions): {@code patient/Observation.read} narrowed to
+     * {@code category=http://terminology.hl7.org/CodeSystem/observation-category|laboratory} is
+     * {@code patient/Observation.rs?category=http://terminology.hl7.org/CodeSystem/observation-category|laboratory}.
+     * The value is written as is, except for the characters that would change its meaning in a
+     * scope query ({@code % & = + #} and spaces), which are percent-encoded.
+     */
+    public ResourceScope narrowedTo(Restriction restriction) {
+        Objects.requireNonNull(restriction, "restriction");
+        ArrayList<Restriction> narrowed = new ArrayList<>(restrictions);
+        narrowed.add(restriction);
+        String pair = restriction.parameter() + "=" + encodeValue(restriction.value());
+        String query = rawQuery.isEmpty() ? pair : rawQuery + "&" + pair;
+        String text = compartment.prefix() + "/" + resourceType + "." + Interaction.letters(interactions) + "?" + query;
+        return new ResourceScope(compartment, resourceType, interactions, narrowed, query, ScopeVersion.V2, text);
+    }
+
+    private static String encodeValue(String value) {
+        StringBuilder sb = new StringBuilder();
+        for (char ch : value.toCharArray()) {
+            if (ch == '%' || ch == '&' || ch == '=' || ch == '+' || ch == '#' || ch <= 0x20) {
+                sb.append('%').append(String.format(Locale.ROOT, "%02X", (int) ch));
+            } else {
+                sb.append(ch);
+            }
+        }
+        return sb.toString();
     }
 
     /**
