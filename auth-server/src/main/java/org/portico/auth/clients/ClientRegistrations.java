@@ -52,12 +52,17 @@ public class ClientRegistrations {
                         .requireProofKey(true)
                         .requireAuthorizationConsent(true)
                         .build())
-                .tokenSettings(TokenSettings.builder()
-                        .accessTokenTimeToLive(tokens.accessTokenTtl())
-                        .authorizationCodeTimeToLive(tokens.authorizationCodeTtl())
-                        .refreshTokenTimeToLive(tokens.refreshTokenTtl())
-                        .reuseRefreshTokens(false)
-                        .idTokenSignatureAlgorithm(SignatureAlgorithm.RS256)
-                        .build());
+                .tokenSettings(tokenSettings());
+    }
+
+    /** Token lifetimes and refresh rotation shared by every client, also the dynamically registered ones. */
+    public TokenSettings tokenSettings() {
+        return TokenSettings.builder()
+                .accessTokenTimeToLive(tokens.accessTokenTtl())
+                .authorizationCodeTimeToLive(tokens.authorizationCodeTtl())
+                .refreshTokenTimeToLive(tokens.refreshTokenTtl())
+                .reuseRefreshTokens(false)
+                .idTokenSignatureAlgorithm(SignatureAlgorithm.RS256)
+                .build();
     }
 }
