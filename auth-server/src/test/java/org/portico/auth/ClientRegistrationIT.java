@@ -244,7 +244,8 @@ class ClientRegistrationIT extends RegistrationITSupport {
 
     @Test
     void whenRegisteredAppAsksForConsentThenPageSaysItIsUnreviewedUntilAdministratorVerifiesIt() {
-        String clientId = (String) registered(publicApp("Unreviewed app")).get("client_id");
+        Map<String, Object> app = registered(publicApp("Unreviewed app"));
+        String clientId = (String) app.get("client_id");
         var consent = consentPage(clientId, "launch/patient patient/Observation.rs", SmartTestClient.Pkce.create(), ALICE, ALICE_PASSWORD);
         var notice = consent.selectFirst("#unverified-app");
         assertThat(notice).isNotNull();
@@ -260,6 +261,13 @@ class ClientRegistrationIT extends RegistrationITSupport {
 
         var reviewed = consentPage(clientId, "launch/patient patient/Observation.rs", SmartTestClient.Pkce.create(), ALICE, ALICE_PASSWORD);
         assertThat(reviewed.selectFirst("#unverified-app")).isNull();
+
+        // a change by the developer needs a new review
+        Map<String, Object> update = publicApp("Unreviewed app, changed");
+        update.put("client_id", clientId);
+        assertThat(sendJson("PUT", "/connect/register/" + clientId, write(update), (String) app.get("registration_access_token"))
+                .statusCode()).isEqualTo(200);
+        assertThat(RegisteredApps.isVerified(clients.findByClientId(clientId))).isFalse();
     }
 
     @Test

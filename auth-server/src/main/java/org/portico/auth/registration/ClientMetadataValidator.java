@@ -25,6 +25,7 @@ import org.portico.smart.scope.Interaction;
 import org.portico.smart.scope.ResourceScope;
 import org.portico.smart.scope.Scope;
 import org.portico.smart.scope.ScopeParser;
+import org.portico.smart.scope.StandardScope;
 import org.portico.smart.scope.UnknownScope;
 
 /**
@@ -189,6 +190,10 @@ public final class ClientMetadataValidator {
             if (s instanceof UnknownScope unknown) {
                 throw RegistrationException.invalidMetadata(
                         "scope '" + abbreviate(unknown.original()) + "' is not supported: " + unknown.reason());
+            }
+            if (s instanceof StandardScope standard && standard.requestsRefreshToken() && !grantTypes.contains(REFRESH_TOKEN)) {
+                throw RegistrationException.invalidMetadata(
+                        "scope '" + standard.value() + "' needs the refresh_token grant in grant_types");
             }
             if (s instanceof ResourceScope resource) {
                 if (!Set.of(Interaction.READ, Interaction.SEARCH).containsAll(resource.interactions())) {

@@ -95,6 +95,15 @@ class ClientMetadataValidatorTest {
     }
 
     @Test
+    void whenOfflineAccessWithoutRefreshTokenGrantThenInvalidMetadata() {
+        Map<String, Object> request = publicApp();
+        request.put("grant_types", List.of("authorization_code"));
+        rejects(request, "invalid_client_metadata", "refresh_token");
+        request.put("scope", "openid launch/patient patient/*.rs");
+        assertThat(ClientMetadataValidator.validate(request).grantTypes()).containsExactly("authorization_code");
+    }
+
+    @Test
     void whenClientCredentialsWithoutPrivateKeyJwtThenInvalidMetadata() {
         Map<String, Object> request = publicApp();
         request.put("grant_types", List.of("client_credentials"));
