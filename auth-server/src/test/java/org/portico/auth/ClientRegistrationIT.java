@@ -122,7 +122,8 @@ class ClientRegistrationIT extends RegistrationITSupport {
         assertThat(JWKSet.parse(write(asymmetric.get("jwks"))).getKeys()).extracting(k -> k.getKeyID()).containsExactly("rs", "ec");
         RegisteredClient ehr = clients.findByClientId((String) asymmetric.get("client_id"));
         assertThat(ehr.getClientSettings().<String>getSetting("launch_uri")).isEqualTo("https://app.example.org/launch");
-        assertThat(JWKSet.parse(ehr.getClientSettings().<String>getSetting("jwks")).getKeys()).hasSize(2);
+        assertThat(JWKSet.parse(ehr.getClientSettings().<String>getSetting(RegisteredApps.JWKS)).getKeys()).hasSize(2);
+        assertThat(asymmetric).containsEntry("token_endpoint_auth_signing_alg", "RS384");
     }
 
     @Test

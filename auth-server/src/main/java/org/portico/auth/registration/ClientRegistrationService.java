@@ -161,8 +161,10 @@ public class ClientRegistrationService {
         if (metadata.jwksUri() != null) {
             settings.jwkSetUrl(metadata.jwksUri());
         }
-        if (metadata.tokenEndpointAuthSigningAlg() != null) {
-            settings.tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.from(metadata.tokenEndpointAuthSigningAlg()));
+        if (ClientMetadata.PRIVATE_KEY_JWT.equals(metadata.tokenEndpointAuthMethod())) {
+            // SAS takes a signature algorithm here as the mark of a private_key_jwt client; RS384 unless the app named one
+            settings.tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.from(
+                    metadata.tokenEndpointAuthSigningAlg() == null ? "RS384" : metadata.tokenEndpointAuthSigningAlg()));
         }
         putIfPresent(settings, RegisteredApps.JWKS, metadata.jwks());
         putIfPresent(settings, RegisteredApps.LAUNCH_URI, metadata.launchUri());

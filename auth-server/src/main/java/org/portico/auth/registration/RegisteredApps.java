@@ -6,20 +6,25 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 
 /**
  * What Portico keeps about an app in SAS's client settings beyond SAS's own keys: the RFC 7591
- * metadata shown to patients and developers (under their RFC names), the SMART {@code launch_uri},
- * the inline JWK set, the review flag and the hash of the registration access token. Client settings
+ * metadata shown to patients and developers and the SMART {@code launch_uri} (under their RFC names),
+ * and, under {@code settings.client.portico.*}, the inline JWK set, the review flag and the hash of the
+ * registration access token. Client settings
  * survive the JDBC round trip as strings, booleans and lists of strings.
  */
 public final class RegisteredApps {
 
     /** Whether an administrator has reviewed the app. Absent (clients from the demo file): reviewed. */
-    public static final String VERIFIED = "portico.verified";
+    public static final String VERIFIED = "settings.client.portico.verified";
     /** SHA-256 (base64url) of the RFC 7592 registration access token; only dynamically registered apps have one. */
-    public static final String REGISTRATION_TOKEN_HASH = "portico.registration-access-token-hash";
+    public static final String REGISTRATION_TOKEN_HASH = "settings.client.portico.registration-access-token-hash";
     /** The SMART EHR launch URL of the app (SMART App Launch, "launch_uri"). */
     public static final String LAUNCH_URI = "launch_uri";
-    /** An inline public JWK set (JSON) for {@code private_key_jwt}; a JWKS URL goes to SAS's {@code jwk-set-url}. */
-    public static final String JWKS = "jwks";
+    /**
+     * An inline public JWK set (JSON string) for {@code private_key_jwt}; a JWKS URL goes to SAS's
+     * {@code jwk-set-url}. The key is the one client authentication reads for inline keys
+     * ({@code ClientKeySettings.INLINE_JWKS} of the private_key_jwt work): keep the two equal.
+     */
+    public static final String JWKS = "settings.client.portico.jwks";
     public static final String CLIENT_URI = "client_uri";
     public static final String LOGO_URI = "logo_uri";
     public static final String POLICY_URI = "policy_uri";
