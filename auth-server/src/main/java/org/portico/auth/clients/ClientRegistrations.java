@@ -107,7 +107,8 @@ public class ClientRegistrations {
                 .build();
     }
 
-    private TokenSettings tokenSettings() {
+    /** Token lifetimes and refresh rotation shared by every client, also the dynamically registered ones. */
+    public TokenSettings tokenSettings() {
         return TokenSettings.builder()
                 .accessTokenTimeToLive(tokens.accessTokenTtl())
                 .authorizationCodeTimeToLive(tokens.authorizationCodeTtl())

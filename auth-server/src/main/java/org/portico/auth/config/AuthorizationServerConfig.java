@@ -71,10 +71,15 @@ public class AuthorizationServerConfig {
                 new SmartAuthorizationRequestValidator(properties.fhirBase())
                         .andThen(new EhrLaunchRequestValidator(launches, users));
         RequestMatcher authorizationEndpoint = request -> AuthEndpoints.AUTHORIZATION_PATH.equals(request.getServletPath());
+        // our own RFC 7591/7592 endpoint (registration package), advertised in both discovery documents
+        String registrationEndpoint = new AuthEndpoints(properties.issuer()).registration().toString();
 
         http.securityMatcher(authorizationServer.getEndpointsMatcher())
                 .with(authorizationServer, as -> as
-                        .oidc(Customizer.withDefaults())
+                        .oidc(oidc -> oidc.providerConfigurationEndpoint(discovery -> discovery.providerConfigurationCustomizer(
+                                metadata -> metadata.clientRegistrationEndpoint(registrationEndpoint))))
+                        .authorizationServerMetadataEndpoint(discovery -> discovery.authorizationServerMetadataCustomizer(
+                                metadata -> metadata.clientRegistrationEndpoint(registrationEndpoint)))
                         .authorizationEndpoint(endpoint -> endpoint
                                 .consentPage(ConsentController.CONSENT_PATH)
                                 .authorizationRequestConverters(converters ->
@@ -120,7 +125,6 @@ public class AuthorizationServerConfig {
                 .tokenIntrospectionEndpoint(AuthEndpoints.INTROSPECTION_PATH)
                 .tokenRevocationEndpoint(AuthEndpoints.REVOCATION_PATH)
                 .oidcUserInfoEndpoint(AuthEndpoints.USERINFO_PATH)
-                .oidcClientRegistrationEndpoint(AuthEndpoints.REGISTRATION_PATH)
                 .build();
     }
 
