@@ -26,7 +26,8 @@ import org.portico.smart.scope.ScopeSet;
 /**
  * Verifies Portico access tokens locally: signature against the auth-server's JWKS (asymmetric
  * algorithms only; {@code none} and HMAC are refused), {@code iss}, {@code aud} containing the FHIR
- * base URL, and {@code exp}/{@code nbf} with a clock skew. Error messages never echo the token.
+ * base URL, {@code exp}/{@code nbf} with a clock skew, and that its grant ({@code portico_grant}) has
+ * not been revoked. Error messages never echo the token.
  */
 public final class TokenValidator {
 
@@ -39,20 +40,27 @@ public final class TokenValidator {
     private final String audience;
     private final Duration clockSkew;
     private final Clock clock;
+    private final RevokedGrants revoked;
 
-    public TokenValidator(JwksKeySource keys, URI issuer, URI fhirBaseUrl, Duration clockSkew) {
-        this(keys, issuer, fhirBaseUrl, clockSkew, Clock.systemUTC());
+    public TokenValidator(JwksKeySource keys, RevokedGrants revoked, URI issuer, URI fhirBaseUrl, Duration clockSkew) {
+        this(keys, revoked, issuer, fhirBaseUrl, clockSkew, Clock.systemUTC());
     }
 
-    public TokenValidator(JwksKeySource keys, URI issuer, URI fhirBaseUrl, Duration clockSkew, Clock clock) {
+    public TokenValidator(
+            JwksKeySource keys, RevokedGrants revoked, URI issuer, URI fhirBaseUrl, Duration clockSkew, Clock clock) {
         this.keys = Objects.requireNonNull(keys, "keys");
+        this.revoked = Objects.requireNonNull(revoked, "revoked");
         this.issuer = withoutTrailingSlash(issuer.toString());
         this.audience = withoutTrailingSlash(fhirBaseUrl.toString());
         this.clockSkew = Objects.requireNonNull(clockSkew, "clockSkew");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    public VerifiedToken validate(String token) throws InvalidTokenException {
+    /**
+     * @throws InvalidTokenException             the token must be refused (401)
+     * @throws RevocationStateUnavailableException revocation cannot be checked right now (503)
+     */
+    public VerifiedToken validate(String token) throws InvalidTokenException, RevocationStateUnavailableException {
         if (token == null || token.isBlank() || token.length() > MAX_TOKEN_LENGTH) {
             throw new InvalidTokenException("The access token is malformed");
         }
@@ -67,6 +75,7 @@ public final class TokenValidator {
         verifySignature(jwt);
         verifyClaims(claims);
         try {
+            revoked.check(claims.getStringClaim(SmartClaims.GRANT_ID));
             Date exp = claims.getExpirationTime();
             return new VerifiedToken(
                     claims.getSubject(),
