@@ -1,5 +1,7 @@
 package org.portico.fhir.security;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -41,13 +43,34 @@ public final class TokenValidator {
     private final Duration clockSkew;
     private final Clock clock;
     private final RevokedGrants revoked;
+    private final Cache<String, Verified> verified;
+
+    static final int DEFAULT_CACHE_SIZE = 10_000;
+    /** Cached entries are dropped after this even if the token lives longer; expiry is checked on each hit. */
+    private static final Duration MAX_CACHE_TIME = Duration.ofMinutes(10);
+
+    /** A token whose signature and fixed claims were verified: what a cache hit must still check. */
+    private record Verified(VerifiedToken token, String grantId, Instant expiresAt, Instant notBefore) {}
 
     public TokenValidator(JwksKeySource keys, RevokedGrants revoked, URI issuer, URI fhirBaseUrl, Duration clockSkew) {
-        this(keys, revoked, issuer, fhirBaseUrl, clockSkew, Clock.systemUTC());
+        this(keys, revoked, issuer, fhirBaseUrl, clockSkew, Clock.systemUTC(), DEFAULT_CACHE_SIZE);
     }
 
     public TokenValidator(
             JwksKeySource keys, RevokedGrants revoked, URI issuer, URI fhirBaseUrl, Duration clockSkew, Clock clock) {
+        this(keys, revoked, issuer, fhirBaseUrl, clockSkew, clock, DEFAULT_CACHE_SIZE);
+    }
+
+    /**
+     * @param cacheSize how many verified tokens to remember (0: verify every time). A token is
+     *                  looked up by its exact text, so a hit is a token whose signature and claims
+     *                  were already verified; expiry and revocation are still checked on every use.
+     */
+    public TokenValidator(JwksKeySource keys, RevokedGrants revoked, URI issuer, URI fhirBaseUrl,
+            Duration clockSkew, Clock clock, int cacheSize) {
+        this.verified = cacheSize <= 0
+                ? null // Caffeine evicts asynchronously: a size-0 cache would still answer for a moment
+                : Caffeine.newBuilder().maximumSize(cacheSize).expireAfterWrite(MAX_CACHE_TIME).<String, Verified>build();
         this.keys = Objects.requireNonNull(keys, "keys");
         this.revoked = Objects.requireNonNull(revoked, "revoked");
         this.issuer = withoutTrailingSlash(issuer.toString());
@@ -64,6 +87,10 @@ public final class TokenValidator {
         if (token == null || token.isBlank() || token.length() > MAX_TOKEN_LENGTH) {
             throw new InvalidTokenException("The access token is malformed");
         }
+        Verified known = verified == null ? null : verified.getIfPresent(token);
+        if (known != null) {
+            return stillValid(known, null);
+        }
         SignedJWT jwt;
         JWTClaimsSet claims;
         try {
@@ -73,19 +100,44 @@ public final class TokenValidator {
             throw new InvalidTokenException("The access token is malformed");
         }
         verifySignature(jwt);
-        verifyClaims(claims);
+        verifyIssuerAndAudience(claims);
+        Verified fresh;
         try {
-            revoked.check(claims.getStringClaim(SmartClaims.GRANT_ID));
             Date exp = claims.getExpirationTime();
-            return new VerifiedToken(
-                    claims.getSubject(),
-                    claims.getStringClaim(SmartClaims.CLIENT_ID),
-                    claims.getStringClaim(SmartClaims.PATIENT),
-                    ScopeSet.parse(claims.getStringClaim(SmartClaims.SCOPE)),
-                    exp.toInstant());
+            if (exp == null) {
+                throw new InvalidTokenException("The access token has no expiry");
+            }
+            Date nbf = claims.getNotBeforeTime();
+            fresh = new Verified(
+                    new VerifiedToken(
+                            claims.getSubject(),
+                            claims.getStringClaim(SmartClaims.CLIENT_ID),
+                            claims.getStringClaim(SmartClaims.PATIENT),
+                            ScopeSet.parse(claims.getStringClaim(SmartClaims.SCOPE)),
+                            exp.toInstant()),
+                    claims.getStringClaim(SmartClaims.GRANT_ID),
+                    exp.toInstant(),
+                    nbf == null ? null : nbf.toInstant());
         } catch (ParseException e) {
             throw new InvalidTokenException("The access token has a claim of the wrong type");
         }
+        return stillValid(fresh, token);
+    }
+
+    private VerifiedToken stillValid(Verified v, String token)
+            throws InvalidTokenException, RevocationStateUnavailableException {
+        Instant now = clock.instant();
+        if (!now.isBefore(v.expiresAt().plus(clockSkew))) {
+            throw new InvalidTokenException("The access token has expired");
+        }
+        if (v.notBefore() != null && now.isBefore(v.notBefore().minus(clockSkew))) {
+            throw new InvalidTokenException("The access token is not valid yet");
+        }
+        revoked.check(v.grantId());
+        if (token != null && verified != null) {
+            verified.put(token, v);
+        }
+        return v.token();
     }
 
     private void verifySignature(SignedJWT jwt) throws InvalidTokenException {
@@ -115,25 +167,13 @@ public final class TokenValidator {
         }
     }
 
-    private void verifyClaims(JWTClaimsSet claims) throws InvalidTokenException {
+    private void verifyIssuerAndAudience(JWTClaimsSet claims) throws InvalidTokenException {
         if (claims.getIssuer() == null || !issuer.equals(withoutTrailingSlash(claims.getIssuer()))) {
             throw new InvalidTokenException("The access token was not issued by the expected issuer");
         }
         List<String> aud = claims.getAudience();
         if (aud == null || aud.stream().map(TokenValidator::withoutTrailingSlash).noneMatch(audience::equals)) {
             throw new InvalidTokenException("The access token is not meant for this FHIR server");
-        }
-        Instant now = clock.instant();
-        Date exp = claims.getExpirationTime();
-        if (exp == null) {
-            throw new InvalidTokenException("The access token has no expiry");
-        }
-        if (!now.isBefore(exp.toInstant().plus(clockSkew))) {
-            throw new InvalidTokenException("The access token has expired");
-        }
-        Date nbf = claims.getNotBeforeTime();
-        if (nbf != null && now.isBefore(nbf.toInstant().minus(clockSkew))) {
-            throw new InvalidTokenException("The access token is not valid yet");
         }
     }
 

@@ -158,6 +158,15 @@ class TokenValidatorTest {
     }
 
     @Test
+    void whenAVerifiedTokenExpiresThenTheCachedVerdictDoesNotOutliveIt() throws Exception {
+        String token = tokens.token("p1", "patient/*.rs"); // exp = now + 5 min
+        assertThat(validator.validate(token).patient()).contains("p1");
+        assertThat(validator.validate(token).patient()).as("from the cache").contains("p1");
+        clock.advance(Duration.ofMinutes(5).plusSeconds(61));
+        assertRejected(token, "expired");
+    }
+
+    @Test
     void whenTheFeedIsStaleThenEveryTokenIsRefusedUntilItIsReadAgain() throws Exception {
         String token = tokens.token("p1", "patient/*.rs");
         tokens.feedUp(false);
