@@ -46,6 +46,7 @@ class FhirServerIT {
         registry.add("portico.fhir.base-url", TestTokens.FHIR_BASE::toString);
         registry.add("portico.fhir.auth.issuer", TestTokens.ISSUER::toString);
         registry.add("portico.fhir.auth.jwks-uri", () -> TOKENS.jwksUri().toString());
+        registry.add("portico.fhir.auth.revocation-feed-uri", () -> TOKENS.revocationFeedUri().toString());
         registry.add("portico.fhir.demo-dir", () -> "../demo/fhir");
     }
 
@@ -118,6 +119,26 @@ class FhirServerIT {
     void whenWrongIssuerThen401InvalidToken() throws Exception {
         JWTClaimsSet claims = TOKENS.claims(a.id(), "patient/*.rs").issuer("http://evil.example").build();
         assertInvalidToken(get("/Patient/" + a.id(), TOKENS.sign(claims)));
+    }
+
+    @Test
+    void whenTheGrantIsRevokedThenItsAccessTokenGets401WithinFiveSeconds() throws Exception {
+        JWTClaimsSet claims = TOKENS.claims(a.id(), "patient/*.rs").build();
+        String token = TOKENS.sign(claims);
+        assertThat(get("/Patient/" + a.id(), token).statusCode()).isEqualTo(200);
+        TOKENS.revoke(claims.getStringClaim(org.portico.smart.claims.SmartClaims.GRANT_ID));
+        long start = System.nanoTime();
+        HttpResponse<String> r;
+        do {
+            Thread.sleep(100);
+            r = get("/Patient/" + a.id(), token);
+        } while (r.statusCode() == 200 && System.nanoTime() - start < 10_000_000_000L);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertInvalidToken(r);
+        assertThat(r.body()).contains("revoked");
+        assertThat(millis).as("ms from revocation to 401").isLessThan(5_000);
+        System.out.printf("revoked grant refused after %d ms%n", millis);
+        assertThat(get("/Patient/" + a.id(), tokenA("patient/*.rs")).statusCode()).as("another grant").isEqualTo(200);
     }
 
     @Test

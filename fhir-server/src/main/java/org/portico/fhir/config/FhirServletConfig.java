@@ -12,6 +12,7 @@ import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import java.time.Clock;
 import java.util.List;
 import org.portico.fhir.authz.PatientCompartmentNarrowing;
 import org.portico.fhir.authz.ScopeAuthorizationInterceptor;
@@ -19,6 +20,7 @@ import org.portico.fhir.capability.SmartCapabilityInterceptor;
 import org.portico.fhir.capability.SmartConfigurationServlet;
 import org.portico.fhir.security.BearerTokenInterceptor;
 import org.portico.fhir.security.JwksKeySource;
+import org.portico.fhir.security.RevokedGrants;
 import org.portico.fhir.security.TokenValidator;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
@@ -35,11 +37,19 @@ class FhirServletConfig {
 
     static final String FHIR_PATH = "/fhir";
 
+    @Bean(destroyMethod = "close")
+    RevokedGrants revokedGrants(PorticoFhirProperties properties) {
+        PorticoFhirProperties.Auth auth = properties.auth();
+        return new RevokedGrants(auth.effectiveRevocationFeedUri(), auth.revocationPollInterval(),
+                        auth.revocationMaxStaleness(), auth.revocationRetention(), Clock.systemUTC())
+                .start();
+    }
+
     @Bean
-    TokenValidator tokenValidator(PorticoFhirProperties properties) {
+    TokenValidator tokenValidator(PorticoFhirProperties properties, RevokedGrants revokedGrants) {
         PorticoFhirProperties.Auth auth = properties.auth();
         JwksKeySource keys = new JwksKeySource(auth.effectiveJwksUri(), auth.jwksRefetchInterval());
-        return new TokenValidator(keys, auth.issuer(), properties.baseUrl(), auth.clockSkew());
+        return new TokenValidator(keys, revokedGrants, auth.issuer(), properties.baseUrl(), auth.clockSkew());
     }
 
     @Bean

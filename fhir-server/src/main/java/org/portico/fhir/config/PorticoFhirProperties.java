@@ -36,15 +36,29 @@ public record PorticoFhirProperties(
      * @param jwksUri            where to fetch the signing keys; {@code {issuer}/oauth2/jwks} when null
      * @param jwksRefetchInterval the least time between two JWKS fetches (unknown {@code kid})
      * @param clockSkew          tolerance on {@code exp} and {@code nbf}
+     * @param revocationFeedUri  the auth-server's revocation feed; {@code {issuer}/portico/revocations} when null
+     * @param revocationPollInterval how often the feed is read (a revoked app loses access within about this)
+     * @param revocationMaxStaleness after this long without a successful read, tokens are refused with 503
+     * @param revocationRetention how long a revoked grant is remembered; longer than any access token lives
      */
     public record Auth(
             @NotNull URI issuer,
             URI jwksUri,
             @DefaultValue("PT1M") @NotNull Duration jwksRefetchInterval,
-            @DefaultValue("PT60S") @NotNull Duration clockSkew) {
+            @DefaultValue("PT60S") @NotNull Duration clockSkew,
+            URI revocationFeedUri,
+            @DefaultValue("PT2S") @NotNull Duration revocationPollInterval,
+            @DefaultValue("PT30S") @NotNull Duration revocationMaxStaleness,
+            @DefaultValue("PT2H") @NotNull Duration revocationRetention) {
 
         public URI effectiveJwksUri() {
             return jwksUri == null || jwksUri.toString().isBlank() ? new AuthEndpoints(issuer).jwks() : jwksUri;
+        }
+
+        public URI effectiveRevocationFeedUri() {
+            return revocationFeedUri == null || revocationFeedUri.toString().isBlank()
+                    ? new AuthEndpoints(issuer).revocationFeed()
+                    : revocationFeedUri;
         }
     }
 

@@ -6,6 +6,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
+import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Optional;
@@ -59,6 +60,11 @@ public final class BearerTokenInterceptor {
             log.debug("token refused: {} operation={} type={}",
                     e.getMessage(), request.getRestOperationType(), request.getResourceName());
             throw challenge(e.getMessage());
+        } catch (RevocationStateUnavailableException e) {
+            log.warn("token not checked: revocation feed stale");
+            UnclassifiedServerFailureException unavailable = new UnclassifiedServerFailureException(503, e.getMessage());
+            unavailable.addResponseHeader("Retry-After", "5");
+            throw unavailable;
         }
     }
 

@@ -1,5 +1,7 @@
 package org.portico.fhir.security;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -26,7 +28,8 @@ import org.portico.smart.scope.ScopeSet;
 /**
  * Verifies Portico access tokens locally: signature against the auth-server's JWKS (asymmetric
  * algorithms only; {@code none} and HMAC are refused), {@code iss}, {@code aud} containing the FHIR
- * base URL, and {@code exp}/{@code nbf} with a clock skew. Error messages never echo the token.
+ * base URL, {@code exp}/{@code nbf} with a clock skew, and that its grant ({@code portico_grant}) has
+ * not been revoked. Error messages never echo the token.
  */
 public final class TokenValidator {
 
@@ -39,22 +42,54 @@ public final class TokenValidator {
     private final String audience;
     private final Duration clockSkew;
     private final Clock clock;
+    private final RevokedGrants revoked;
+    private final Cache<String, Verified> verified;
 
-    public TokenValidator(JwksKeySource keys, URI issuer, URI fhirBaseUrl, Duration clockSkew) {
-        this(keys, issuer, fhirBaseUrl, clockSkew, Clock.systemUTC());
+    static final int DEFAULT_CACHE_SIZE = 10_000;
+    /** Cached entries are dropped after this even if the token lives longer; expiry is checked on each hit. */
+    private static final Duration MAX_CACHE_TIME = Duration.ofMinutes(10);
+
+    /** A token whose signature and fixed claims were verified: what a cache hit must still check. */
+    private record Verified(VerifiedToken token, String grantId, Instant expiresAt, Instant notBefore) {}
+
+    public TokenValidator(JwksKeySource keys, RevokedGrants revoked, URI issuer, URI fhirBaseUrl, Duration clockSkew) {
+        this(keys, revoked, issuer, fhirBaseUrl, clockSkew, Clock.systemUTC(), DEFAULT_CACHE_SIZE);
     }
 
-    public TokenValidator(JwksKeySource keys, URI issuer, URI fhirBaseUrl, Duration clockSkew, Clock clock) {
+    public TokenValidator(
+            JwksKeySource keys, RevokedGrants revoked, URI issuer, URI fhirBaseUrl, Duration clockSkew, Clock clock) {
+        this(keys, revoked, issuer, fhirBaseUrl, clockSkew, clock, DEFAULT_CACHE_SIZE);
+    }
+
+    /**
+     * @param cacheSize how many verified tokens to remember (0: verify every time). A token is
+     *                  looked up by its exact text, so a hit is a token whose signature and claims
+     *                  were already verified; expiry and revocation are still checked on every use.
+     */
+    public TokenValidator(JwksKeySource keys, RevokedGrants revoked, URI issuer, URI fhirBaseUrl,
+            Duration clockSkew, Clock clock, int cacheSize) {
+        this.verified = cacheSize <= 0
+                ? null // Caffeine evicts asynchronously: a size-0 cache would still answer for a moment
+                : Caffeine.newBuilder().maximumSize(cacheSize).expireAfterWrite(MAX_CACHE_TIME).<String, Verified>build();
         this.keys = Objects.requireNonNull(keys, "keys");
+        this.revoked = Objects.requireNonNull(revoked, "revoked");
         this.issuer = withoutTrailingSlash(issuer.toString());
         this.audience = withoutTrailingSlash(fhirBaseUrl.toString());
         this.clockSkew = Objects.requireNonNull(clockSkew, "clockSkew");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    public VerifiedToken validate(String token) throws InvalidTokenException {
+    /**
+     * @throws InvalidTokenException             the token must be refused (401)
+     * @throws RevocationStateUnavailableException revocation cannot be checked right now (503)
+     */
+    public VerifiedToken validate(String token) throws InvalidTokenException, RevocationStateUnavailableException {
         if (token == null || token.isBlank() || token.length() > MAX_TOKEN_LENGTH) {
             throw new InvalidTokenException("The access token is malformed");
+        }
+        Verified known = verified == null ? null : verified.getIfPresent(token);
+        if (known != null) {
+            return stillValid(known, null);
         }
         SignedJWT jwt;
         JWTClaimsSet claims;
@@ -65,18 +100,44 @@ public final class TokenValidator {
             throw new InvalidTokenException("The access token is malformed");
         }
         verifySignature(jwt);
-        verifyClaims(claims);
+        verifyIssuerAndAudience(claims);
+        Verified fresh;
         try {
             Date exp = claims.getExpirationTime();
-            return new VerifiedToken(
-                    claims.getSubject(),
-                    claims.getStringClaim(SmartClaims.CLIENT_ID),
-                    claims.getStringClaim(SmartClaims.PATIENT),
-                    ScopeSet.parse(claims.getStringClaim(SmartClaims.SCOPE)),
-                    exp.toInstant());
+            if (exp == null) {
+                throw new InvalidTokenException("The access token has no expiry");
+            }
+            Date nbf = claims.getNotBeforeTime();
+            fresh = new Verified(
+                    new VerifiedToken(
+                            claims.getSubject(),
+                            claims.getStringClaim(SmartClaims.CLIENT_ID),
+                            claims.getStringClaim(SmartClaims.PATIENT),
+                            ScopeSet.parse(claims.getStringClaim(SmartClaims.SCOPE)),
+                            exp.toInstant()),
+                    claims.getStringClaim(SmartClaims.GRANT_ID),
+                    exp.toInstant(),
+                    nbf == null ? null : nbf.toInstant());
         } catch (ParseException e) {
             throw new InvalidTokenException("The access token has a claim of the wrong type");
         }
+        return stillValid(fresh, token);
+    }
+
+    private VerifiedToken stillValid(Verified v, String token)
+            throws InvalidTokenException, RevocationStateUnavailableException {
+        Instant now = clock.instant();
+        if (!now.isBefore(v.expiresAt().plus(clockSkew))) {
+            throw new InvalidTokenException("The access token has expired");
+        }
+        if (v.notBefore() != null && now.isBefore(v.notBefore().minus(clockSkew))) {
+            throw new InvalidTokenException("The access token is not valid yet");
+        }
+        revoked.check(v.grantId());
+        if (token != null && verified != null) {
+            verified.put(token, v);
+        }
+        return v.token();
     }
 
     private void verifySignature(SignedJWT jwt) throws InvalidTokenException {
@@ -106,25 +167,13 @@ public final class TokenValidator {
         }
     }
 
-    private void verifyClaims(JWTClaimsSet claims) throws InvalidTokenException {
+    private void verifyIssuerAndAudience(JWTClaimsSet claims) throws InvalidTokenException {
         if (claims.getIssuer() == null || !issuer.equals(withoutTrailingSlash(claims.getIssuer()))) {
             throw new InvalidTokenException("The access token was not issued by the expected issuer");
         }
         List<String> aud = claims.getAudience();
         if (aud == null || aud.stream().map(TokenValidator::withoutTrailingSlash).noneMatch(audience::equals)) {
             throw new InvalidTokenException("The access token is not meant for this FHIR server");
-        }
-        Instant now = clock.instant();
-        Date exp = claims.getExpirationTime();
-        if (exp == null) {
-            throw new InvalidTokenException("The access token has no expiry");
-        }
-        if (!now.isBefore(exp.toInstant().plus(clockSkew))) {
-            throw new InvalidTokenException("The access token has expired");
-        }
-        Date nbf = claims.getNotBeforeTime();
-        if (nbf != null && now.isBefore(nbf.toInstant().minus(clockSkew))) {
-            throw new InvalidTokenException("The access token is not valid yet");
         }
     }
 

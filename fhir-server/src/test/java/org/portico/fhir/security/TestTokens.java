@@ -20,7 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.portico.smart.claims.SmartClaims;
 
@@ -37,6 +39,8 @@ public final class TestTokens implements AutoCloseable {
     private final RSAKey otherKey;
     private final HttpServer server;
     private final AtomicInteger jwksRequests = new AtomicInteger();
+    private final Map<String, Long> revokedGrants = new ConcurrentHashMap<>();
+    private volatile boolean feedUp = true;
 
     public TestTokens() {
         try {
@@ -55,7 +59,39 @@ public final class TestTokens implements AutoCloseable {
                 out.write(jwks);
             }
         });
+        server.createContext("/revocations", exchange -> {
+            long now = Instant.now().getEpochSecond();
+            StringBuilder body = new StringBuilder("{\"revoked\":[");
+            revokedGrants.forEach((grant, at) -> body.append(body.charAt(body.length() - 1) == '[' ? "" : ",")
+                    .append("{\"grant\":\"").append(grant).append("\",\"revoked_at\":").append(at).append('}'));
+            byte[] bytes = body.append("],\"now\":").append(now).append('}').toString().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            if (!feedUp) {
+                exchange.sendResponseHeaders(503, -1);
+                exchange.close();
+                return;
+            }
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
         server.start();
+    }
+
+    /** The revocation feed, as the auth-server serves it ({@code AuthEndpoints.REVOCATION_FEED_PATH}). */
+    public URI revocationFeedUri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/revocations");
+    }
+
+    /** Lists the grant in the revocation feed from now on. */
+    public void revoke(String grantId) {
+        revokedGrants.put(grantId, Instant.now().getEpochSecond());
+    }
+
+    /** Makes the feed answer 503 (false) or work again (true). */
+    public void feedUp(boolean up) {
+        feedUp = up;
     }
 
     public URI jwksUri() {
@@ -77,6 +113,7 @@ public final class TestTokens implements AutoCloseable {
                 .expirationTime(Date.from(now.plus(Duration.ofMinutes(5))))
                 .jwtID(UUID.randomUUID().toString())
                 .claim(SmartClaims.CLIENT_ID, "test-client")
+                .claim(SmartClaims.GRANT_ID, "grant-" + UUID.randomUUID())
                 .claim(SmartClaims.SCOPE, scope)
                 .claim(SmartClaims.PATIENT, patientId);
     }

@@ -21,13 +21,17 @@ class TokenValidatorTest {
     private TestTokens tokens;
     private MutableClock clock;
     private TokenValidator validator;
+    private RevokedGrants revoked;
 
     @BeforeEach
     void setUp() {
         tokens = new TestTokens();
         clock = new MutableClock(Instant.now());
         JwksKeySource keys = new JwksKeySource(tokens.jwksUri(), Duration.ofMinutes(1), clock);
-        validator = new TokenValidator(keys, TestTokens.ISSUER, TestTokens.FHIR_BASE, Duration.ofSeconds(60), clock);
+        revoked = new RevokedGrants(tokens.revocationFeedUri(), Duration.ofSeconds(2), Duration.ofSeconds(30),
+                Duration.ofHours(2), clock);
+        assertThat(revoked.poll()).as("first read of the revocation feed").isTrue();
+        validator = new TokenValidator(keys, revoked, TestTokens.ISSUER, TestTokens.FHIR_BASE, Duration.ofSeconds(60), clock);
     }
 
     @AfterEach
@@ -135,9 +139,57 @@ class TokenValidatorTest {
     @Test
     void whenJwksIsUnreachableThenRejectedWithoutException() {
         JwksKeySource keys = new JwksKeySource(URI.create("http://127.0.0.1:1/jwks"), Duration.ofMinutes(1), clock);
-        TokenValidator offline = new TokenValidator(keys, TestTokens.ISSUER, TestTokens.FHIR_BASE, Duration.ofSeconds(60), clock);
+        TokenValidator offline =
+                new TokenValidator(keys, revoked, TestTokens.ISSUER, TestTokens.FHIR_BASE, Duration.ofSeconds(60), clock);
         assertThatThrownBy(() -> offline.validate(tokens.token("p1", "patient/*.rs")))
                 .isInstanceOf(InvalidTokenException.class).hasMessageContaining("unknown key");
+    }
+
+    @Test
+    void whenGrantIsRevokedThenItsTokensAreRejectedAfterTheNextPoll() throws Exception {
+        JWTClaimsSet claims = tokens.claims("p1", "patient/*.rs").build();
+        String token = tokens.sign(claims);
+        String other = tokens.token("p1", "patient/*.rs");
+        assertThat(validator.validate(token).patient()).contains("p1");
+        tokens.revoke(claims.getStringClaim(org.portico.smart.claims.SmartClaims.GRANT_ID));
+        assertThat(revoked.poll()).isTrue();
+        assertRejected(token, "revoked");
+        assertThat(validator.validate(other).patient()).as("another grant's token").contains("p1");
+    }
+
+    @Test
+    void whenAVerifiedTokenExpiresThenTheCachedVerdictDoesNotOutliveIt() throws Exception {
+        String token = tokens.token("p1", "patient/*.rs"); // exp = now + 5 min
+        assertThat(validator.validate(token).patient()).contains("p1");
+        assertThat(validator.validate(token).patient()).as("from the cache").contains("p1");
+        clock.advance(Duration.ofMinutes(5).plusSeconds(61));
+        assertRejected(token, "expired");
+    }
+
+    @Test
+    void whenTheFeedIsStaleThenEveryTokenIsRefusedUntilItIsReadAgain() throws Exception {
+        String token = tokens.token("p1", "patient/*.rs");
+        tokens.feedUp(false);
+        assertThat(revoked.poll()).as("a 503 from the feed is not a successful read").isFalse();
+        clock.advance(Duration.ofSeconds(29));
+        assertThat(validator.validate(token).patient()).contains("p1");
+        clock.advance(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> validator.validate(token)).isInstanceOf(RevocationStateUnavailableException.class);
+        tokens.feedUp(true);
+        assertThat(revoked.poll()).isTrue();
+        assertThat(validator.validate(token).patient()).contains("p1");
+    }
+
+    @Test
+    void whenTheFeedWasNeverReadThenTokensAreRefused() {
+        RevokedGrants never = new RevokedGrants(URI.create("http://127.0.0.1:1/revocations"), Duration.ofSeconds(2),
+                Duration.ofSeconds(30), Duration.ofHours(2), clock);
+        assertThat(never.poll()).isFalse();
+        JwksKeySource keys = new JwksKeySource(tokens.jwksUri(), Duration.ofMinutes(1), clock);
+        TokenValidator blind =
+                new TokenValidator(keys, never, TestTokens.ISSUER, TestTokens.FHIR_BASE, Duration.ofSeconds(60), clock);
+        assertThatThrownBy(() -> blind.validate(tokens.token("p1", "patient/*.rs")))
+                .isInstanceOf(RevocationStateUnavailableException.class);
     }
 
     @Test

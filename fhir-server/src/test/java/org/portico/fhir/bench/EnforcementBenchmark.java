@@ -1,0 +1,157 @@
+package org.portico.fhir.bench;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.portico.fhir.FhirServerApplication;
+import org.portico.fhir.PostgresTestDatabase;
+import org.portico.fhir.TestPatients;
+import org.portico.fhir.TestPatients.TestPatient;
+import org.portico.fhir.security.TestTokens;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * What Portico's security costs on the FHIR API: the same requests against {@code /fhir} (Bearer
+ * token, scope enforcement, compartment narrowing, audit, everything on) and {@code /open} (the same
+ * server, providers, database and caches with no Portico interceptor, see {@link OpenEndpoint}), in
+ * one JVM on a fresh PostgreSQL database with the demo data, interleaved, several rounds. Prints per
+ * workload the median requests/s of each side, min-max, and the ratio secured/open.
+ *
+ * <p>Run with {@code bin/bench enforcement}. System properties: {@code bench.threads} (16),
+ * {@code bench.seconds} (10 per measurement), {@code bench.rounds} (3), {@code bench.warmup} (30 s
+ * per side and workload). Any non-200 answer is counted and printed; a run with errors is not a result.
+ */
+public final class EnforcementBenchmark {
+
+    private record Workload(String name, String path) {}
+
+    private record Sample(double perSecond, long errors) {}
+
+    public static void main(String[] args) throws Exception {
+        int threads = Integer.getInteger("bench.threads", 16);
+        int seconds = Integer.getInteger("bench.seconds", 10);
+        int rounds = Integer.getInteger("bench.rounds", 3);
+        int warmup = Integer.getInteger("bench.warmup", 30);
+        TestTokens tokens = new TestTokens();
+        PostgresTestDatabase db = PostgresTestDatabase.get();
+        ConfigurableApplicationContext app = new SpringApplicationBuilder(FhirServerApplication.class, OpenEndpoint.class)
+                .run(
+                        "--server.port=0",
+                        "--portico.fhir.db.url=" + db.url(),
+                        "--portico.fhir.db.username=" + db.user(),
+                        "--portico.fhir.db.password=" + db.password(),
+                        "--portico.fhir.db.max-pool-size=" + Math.max(10, threads + 4),
+                        "--portico.fhir.base-url=" + TestTokens.FHIR_BASE,
+                        "--portico.fhir.auth.issuer=" + TestTokens.ISSUER,
+                        "--portico.fhir.auth.jwks-uri=" + tokens.jwksUri(),
+                        "--portico.fhir.auth.revocation-feed-uri=" + tokens.revocationFeedUri(),
+                        "--portico.fhir.demo-dir=" + System.getProperty("bench.demo-dir", "demo/fhir"),
+                        "--server.tomcat.threads.max=" + Math.max(32, threads * 2),
+                        "--logging.level.root=WARN");
+        try {
+            int port = ((ServletWebServerApplicationContext) app).getWebServer().getPort();
+            TestPatient patient = TestPatients.withObservationsAndConditions(app.getBean(DaoRegistry.class)).get(0);
+            String token = tokens.token(patient.id(), "launch/patient openid fhirUser patient/*.rs");
+            List<Workload> workloads = List.of(
+                    new Workload("read Patient", "/Patient/" + patient.id()),
+                    new Workload("read Observation", "/Observation/" + patient.observationIds().get(0)),
+                    new Workload("search Observation?patient&category", "/Observation?patient=" + patient.id() + "&category=laboratory"),
+                    new Workload("search Condition?patient", "/Condition?patient=" + patient.id()));
+            String secured = "http://127.0.0.1:" + port + "/fhir";
+            String open = "http://127.0.0.1:" + port + OpenEndpoint.PATH;
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+            System.out.printf(Locale.ROOT, "%nPortico enforcement benchmark: %d threads, %d rounds of %d s, warm-up %d s, Java %s, %d CPUs%n",
+                    threads, rounds, seconds, warmup, Runtime.version(), Runtime.getRuntime().availableProcessors());
+            for (Workload w : workloads) {
+                run(http, secured + w.path(), token, threads, warmup);
+                run(http, open + w.path(), null, threads, warmup);
+            }
+            System.out.printf(Locale.ROOT, "%n%-40s %22s %22s %8s%n", "workload (requests/s)", "secured median (min-max)", "open median (min-max)", "ratio");
+            for (Workload w : workloads) {
+                List<Sample> s = new ArrayList<>();
+                List<Sample> o = new ArrayList<>();
+                for (int r = 0; r < rounds; r++) {
+                    if (r % 2 == 0) {
+                        s.add(run(http, secured + w.path(), token, threads, seconds));
+                        o.add(run(http, open + w.path(), null, threads, seconds));
+                    } else {
+                        o.add(run(http, open + w.path(), null, threads, seconds));
+                        s.add(run(http, secured + w.path(), token, threads, seconds));
+                    }
+                }
+                long errors = s.stream().mapToLong(Sample::errors).sum() + o.stream().mapToLong(Sample::errors).sum();
+                System.out.printf(Locale.ROOT, "%-40s %22s %22s %8.2f%s%n", w.name(), summary(s), summary(o),
+                        median(s) / median(o), errors == 0 ? "" : "  (" + errors + " non-200 answers: not a result)");
+            }
+        } finally {
+            app.close();
+            tokens.close();
+        }
+        System.exit(0);
+    }
+
+    private static Sample run(HttpClient http, String url, String token, int threads, int seconds) throws InterruptedException {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong done = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        CountDownLatch finished = new CountDownLatch(threads);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Accept", "application/fhir+json").GET();
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        HttpRequest request = builder.build();
+        long start = System.nanoTime();
+        for (int i = 0; i < threads; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    while (!stop.get()) {
+                        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                        if (response.statusCode() == 200) {
+                            done.incrementAndGet();
+                        } else {
+                            errors.incrementAndGet();
+                        }
+                    }
+                } catch (Exception e) {
+                    errors.incrementAndGet();
+                } finally {
+                    finished.countDown();
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+        Thread.sleep(seconds * 1000L);
+        stop.set(true);
+        finished.await();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        return new Sample(done.get() / elapsed, errors.get());
+    }
+
+    private static double median(List<Sample> samples) {
+        List<Double> v = new ArrayList<>(samples.stream().map(Sample::perSecond).toList());
+        Collections.sort(v);
+        int n = v.size();
+        return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+    }
+
+    private static String summary(List<Sample> samples) {
+        double min = samples.stream().mapToDouble(Sample::perSecond).min().orElse(0);
+        double max = samples.stream().mapToDouble(Sample::perSecond).max().orElse(0);
+        return String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", median(samples), min, max);
+    }
+}
