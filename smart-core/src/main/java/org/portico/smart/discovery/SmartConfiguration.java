@@ -43,24 +43,32 @@ public record SmartConfiguration(
 
     /** The scopes Portico advertises in {@code scopes_supported}. */
     public static final List<String> PORTICO_SCOPES = List.of(
-            "openid", "fhirUser", "launch/patient", "offline_access", "online_access",
+            "openid", "fhirUser", "launch", "launch/patient", "offline_access", "online_access",
             "patient/*.rs", "patient/*.read",
             "patient/Patient.rs", "patient/Observation.rs", "patient/Condition.rs",
             "patient/AllergyIntolerance.rs", "patient/MedicationRequest.rs", "patient/Immunization.rs",
-            "patient/Procedure.rs", "patient/DiagnosticReport.rs", "patient/Encounter.rs");
+            "patient/Procedure.rs", "patient/DiagnosticReport.rs", "patient/Encounter.rs",
+            "system/*.rs", "system/*.read");
 
-    /** The capabilities the walking skeleton really implements; keep in step with the conformance suite. */
+    /** The capabilities Portico really implements; each is exercised by the conformance suite. */
     public static final List<String> PORTICO_CAPABILITIES = List.of(
             Capability.LAUNCH_STANDALONE,
+            Capability.LAUNCH_EHR,
+            Capability.AUTHORIZE_POST,
             Capability.CLIENT_PUBLIC,
             Capability.CLIENT_CONFIDENTIAL_SYMMETRIC,
+            Capability.CLIENT_CONFIDENTIAL_ASYMMETRIC,
+            Capability.SSO_OPENID_CONNECT,
+            Capability.CONTEXT_BANNER,
+            Capability.CONTEXT_STYLE,
+            Capability.CONTEXT_EHR_PATIENT,
+            Capability.CONTEXT_EHR_ENCOUNTER,
             Capability.CONTEXT_STANDALONE_PATIENT,
             Capability.PERMISSION_PATIENT,
             Capability.PERMISSION_V1,
             Capability.PERMISSION_V2,
             Capability.PERMISSION_OFFLINE,
-            Capability.PERMISSION_ONLINE,
-            Capability.SSO_OPENID_CONNECT);
+            Capability.PERMISSION_ONLINE);
 
     /** Portico's discovery document for an auth-server at the given issuer. */
     public static SmartConfiguration portico(URI issuer) {
@@ -70,14 +78,14 @@ public record SmartConfiguration(
                 endpoints.jwks(),
                 endpoints.authorization(),
                 endpoints.token(),
-                null,
-                null,
-                null,
-                null,
+                endpoints.introspection(),
+                endpoints.revocation(),
+                endpoints.management(),
+                endpoints.registration(),
                 endpoints.userinfo(),
-                List.of("authorization_code", "refresh_token"),
-                List.of("client_secret_basic", "none"),
-                List.of(),
+                List.of("authorization_code", "refresh_token", "client_credentials"),
+                List.of("client_secret_basic", "private_key_jwt", "none"),
+                List.of("RS384", "ES384"),
                 PORTICO_SCOPES,
                 List.of("code"),
                 List.of("S256"),
