@@ -78,15 +78,18 @@ public final class RevokedGrants implements AutoCloseable {
     }
 
     /**
-     * Throws if a token of this grant must be refused: the grant was revoked, or the feed is stale.
-     * A token without a grant id cannot be revoked early and is only subject to the staleness check.
+     * Throws if a token of this grant must be refused: it names no grant (so it could never be
+     * revoked early), the grant was revoked, or the feed is stale.
      */
     public void check(String grantId) throws InvalidTokenException, RevocationStateUnavailableException {
         Instant last = lastSuccess;
         if (last == null || clock.instant().isAfter(last.plus(maxStaleness))) {
             throw new RevocationStateUnavailableException();
         }
-        if (grantId != null && revoked.containsKey(grantId)) {
+        if (grantId == null || grantId.isBlank()) {
+            throw new InvalidTokenException("The access token names no grant, so it cannot be revoked");
+        }
+        if (revoked.containsKey(grantId)) {
             throw new InvalidTokenException("The access token has been revoked");
         }
     }

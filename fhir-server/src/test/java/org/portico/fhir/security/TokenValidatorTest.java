@@ -167,6 +167,12 @@ class TokenValidatorTest {
     }
 
     @Test
+    void whenTheTokenNamesNoGrantThenRejected() {
+        JWTClaimsSet claims = tokens.claims("p1", "patient/*.rs").claim(org.portico.smart.claims.SmartClaims.GRANT_ID, null).build();
+        assertRejected(tokens.sign(claims), "no grant");
+    }
+
+    @Test
     void whenTheFeedIsStaleThenEveryTokenIsRefusedUntilItIsReadAgain() throws Exception {
         String token = tokens.token("p1", "patient/*.rs");
         tokens.feedUp(false);
