@@ -13,6 +13,8 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.util.List;
+import org.portico.fhir.audit.AuditCaptureInterceptor;
+import org.portico.fhir.audit.AuditEventWriteGuard;
 import org.portico.fhir.authz.PatientCompartmentNarrowing;
 import org.portico.fhir.authz.ScopeAuthorizationInterceptor;
 import org.portico.fhir.capability.SmartCapabilityInterceptor;
@@ -52,7 +54,9 @@ class FhirServletConfig {
             IValidationSupport validationSupport,
             DatabaseBackedPagingProvider pagingProvider,
             TokenValidator tokenValidator,
-            PorticoFhirProperties properties) {
+            PorticoFhirProperties properties,
+            AuditCaptureInterceptor auditCapture,
+            AuditEventWriteGuard auditWriteGuard) {
         systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
         RestfulServer server = new RestfulServer(systemDao.getContext());
         server.registerProviders(resourceProviders.createProviders());
@@ -71,6 +75,9 @@ class FhirServletConfig {
         server.registerInterceptor(new PatientCompartmentNarrowing());
         server.registerInterceptor(new ScopeAuthorizationInterceptor());
         server.registerInterceptor(new SmartCapabilityInterceptor(properties.auth().issuer()));
+        // audit (ADR 0005): its hooks run after the authorization hooks on each pointcut
+        server.registerInterceptor(auditWriteGuard);
+        server.registerInterceptor(auditCapture);
         return server;
     }
 
