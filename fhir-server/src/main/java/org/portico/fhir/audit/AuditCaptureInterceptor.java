@@ -38,7 +38,7 @@ import org.springframework.dao.DataAccessException;
  *
  * <p>Hooks run last on their pointcuts, after the authorization interceptors, so only what the
  * caller really receives is recorded. A failure records the token's patient and the request line
- * the caller sent, never the resources the server found.
+ * without ids or parameter values, never the resources the server found.
  */
 @Interceptor
 public final class AuditCaptureInterceptor {
@@ -110,7 +110,7 @@ public final class AuditCaptureInterceptor {
         patients.addAll(shown.patients);
         // set first: if storing fails, the failure hook must not try again
         shown.written = true;
-        store(record(request, interaction(op), status, List.copyOf(patients), List.copyOf(shown.resources),
+        store(record(request, requestUrl(request), interaction(op), status, List.copyOf(patients), List.copyOf(shown.resources),
                 shown.truncated ? "more than " + MAX_RESOURCES + " resources; the first ones are listed" : null));
         return true;
     }
@@ -147,7 +147,7 @@ public final class AuditCaptureInterceptor {
         List<String> patients = BearerTokenInterceptor.token(request).flatMap(VerifiedToken::patient).map(List::of).orElse(List.of());
         RestOperationTypeEnum op = request.getRestOperationType();
         try {
-            store(record(request, op == null ? "unknown" : interaction(op), status, patients, List.of(), detail));
+            store(record(request, redactedUrl(request), op == null ? "unknown" : interaction(op), status, patients, List.of(), detail));
         } catch (AuditUnavailableException e) {
             // the caller gets its error anyway; losing this row is logged by store()
         }
@@ -168,7 +168,7 @@ public final class AuditCaptureInterceptor {
         addPatients(patients, type, resource, ctx.newTerser());
         String ref = type + "/" + resource.getIdElement().getIdPart();
         // inside the write's transaction: the row commits or rolls back with the resource
-        store(record(request, interaction, status, List.copyOf(patients), List.of(ref), null));
+        store(record(request, requestUrl(request), interaction, status, List.copyOf(patients), List.of(ref), null));
     }
 
     private void store(AuditRecord record) {
@@ -193,7 +193,7 @@ public final class AuditCaptureInterceptor {
         }
     }
 
-    private static AuditRecord record(RequestDetails request, String interaction, int status,
+    private static AuditRecord record(RequestDetails request, String requestUrl, String interaction, int status,
                                       List<String> patients, List<String> resources, String detail) {
         VerifiedToken token = BearerTokenInterceptor.token(request).orElse(null);
         return new AuditRecord(
@@ -203,7 +203,7 @@ public final class AuditCaptureInterceptor {
                 status,
                 request.getRequestType() == null ? null : request.getRequestType().name(),
                 request.getResourceName(),
-                requestUrl(request),
+                requestUrl,
                 token == null ? null : token.clientId(),
                 token == null ? null : token.subject(),
                 token == null ? null : fhirUser(request),
@@ -225,6 +225,30 @@ public final class AuditCaptureInterceptor {
                     url.append(sep).append(UrlUtil.escapeUrlParam(p.getKey())).append('=').append(UrlUtil.escapeUrlParam(value));
                     sep = '&';
                 }
+            }
+        }
+        return url.toString();
+    }
+
+    /**
+     * A refused request's line without ids or parameter values ({@code Patient/{id}},
+     * {@code Observation?patient=*}): the patient in context reads this event, and the ids an app
+     * tried may be other patients'.
+     */
+    static String redactedUrl(RequestDetails request) {
+        StringBuilder url = new StringBuilder(request.getResourceName() == null ? "" : request.getResourceName());
+        if (request.getId() != null && request.getId().hasIdPart()) {
+            url.append("/{id}");
+        }
+        if (request.getOperation() != null) {
+            url.append('/').append(request.getOperation());
+        }
+        Map<String, String[]> params = request.getParameters();
+        if (params != null) {
+            char sep = '?';
+            for (String name : params.keySet()) {
+                url.append(sep).append(UrlUtil.escapeUrlParam(name)).append("=*");
+                sep = '&';
             }
         }
         return url.toString();

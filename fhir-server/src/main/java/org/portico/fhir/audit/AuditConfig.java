@@ -15,7 +15,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 @Configuration(proxyBeanMethods = false)
 class AuditConfig {
 
-    /** Audit references must never block deleting what they name. */
+    /** Audit references (to patients) must never block deleting what they name. */
     static final Set<String> AUDIT_REFERENCE_PATHS = Set.of(
             "AuditEvent.entity.what", "AuditEvent.agent.who",
             "AuditEvent.entity.what.where(resolve() is Patient)", "AuditEvent.agent.who.where(resolve() is Patient)");

@@ -40,7 +40,7 @@ public record PorticoFhirProperties(
      */
     public record Audit(
             @DefaultValue("PT1S") @NotNull Duration drainInterval,
-            @DefaultValue("200") @Positive int batchSize) {}
+            @DefaultValue("20") @Positive int batchSize) {}
 
     /**
      * @param issuer             the auth-server issuer ({@code iss} of every token)

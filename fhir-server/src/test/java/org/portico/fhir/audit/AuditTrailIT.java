@@ -68,6 +68,8 @@ class AuditTrailIT {
         registry.add("portico.fhir.auth.jwks-uri", () -> TOKENS.jwksUri().toString());
         registry.add("portico.fhir.demo-dir", () -> "../demo/fhir");
         registry.add("portico.fhir.audit.drain-interval", () -> "200ms");
+        // a schema of its own: FhirServerIT's server (same database, cached context) has a worker too
+        registry.add("portico.fhir.db.schema", () -> "audit_it");
     }
 
     @AfterAll
@@ -174,6 +176,8 @@ class AuditTrailIT {
         assertThat(patientEntities(e)).containsExactly("Patient/" + a.id());
         assertThat(dataEntities(e)).isEmpty();
         assertThat(allReferences(e)).noneMatch(ref -> ref.contains(b.id()) || ref.contains(bObservation));
+        String json = fhir.newJsonParser().encodeResourceToString(e);
+        assertThat(json).as("not even the id the app tried").doesNotContain(bObservation).contains("Observation/{id}");
     }
 
     @Test
@@ -393,12 +397,12 @@ class AuditTrailIT {
 
     private static List<String> dataEntities(AuditEvent e) {
         return e.getEntity().stream().filter(en -> "4".equals(en.getRole().getCode()))
-                .map(en -> en.getWhat().getReference()).toList();
+                .map(en -> en.getWhat().getIdentifier().getValue()).toList();
     }
 
     private static Set<String> allReferences(AuditEvent e) {
         Set<String> refs = new HashSet<>();
-        e.getEntity().forEach(en -> refs.add(String.valueOf(en.getWhat().getReference())));
+        e.getEntity().forEach(en -> refs.add(en.getWhat().getReference() + " " + en.getWhat().getIdentifier().getValue()));
         e.getAgent().forEach(ag -> refs.add(String.valueOf(ag.getWho().getReference())));
         return refs;
     }
