@@ -13,8 +13,14 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.util.List;
+import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import org.portico.fhir.authz.ActingFor;
+import org.portico.fhir.authz.GranularSearchNarrowing;
+import org.portico.fhir.authz.IncludeFilter;
 import org.portico.fhir.authz.PatientCompartmentNarrowing;
 import org.portico.fhir.authz.ScopeAuthorizationInterceptor;
+import org.portico.fhir.authz.TokenAccess;
 import org.portico.fhir.capability.SmartCapabilityInterceptor;
 import org.portico.fhir.capability.SmartConfigurationServlet;
 import org.portico.fhir.security.BearerTokenInterceptor;
@@ -43,6 +49,16 @@ class FhirServletConfig {
     }
 
     @Bean
+    TokenAccess tokenAccess(IFhirSystemDao<?, ?> systemDao, SearchParamMatcher searchParamMatcher) {
+        return new TokenAccess(systemDao.getContext(),
+                (criteria, resource) -> {
+                    var result = searchParamMatcher.match(criteria, resource, new SystemRequestDetails());
+                    return result.supported() && result.matched();
+                },
+                ActingFor.self());
+    }
+
+    @Bean
     RestfulServer restfulServer(
             IFhirSystemDao<?, ?> systemDao,
             ResourceProviderFactory resourceProviders,
@@ -52,6 +68,7 @@ class FhirServletConfig {
             IValidationSupport validationSupport,
             DatabaseBackedPagingProvider pagingProvider,
             TokenValidator tokenValidator,
+            TokenAccess tokenAccess,
             PorticoFhirProperties properties) {
         systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
         RestfulServer server = new RestfulServer(systemDao.getContext());
@@ -68,8 +85,11 @@ class FhirServletConfig {
         server.setServerAddressStrategy(new HardcodedServerAddressStrategy(properties.baseUrl().toString()));
         // order matters only within a pointcut; each interceptor declares its hook order
         server.registerInterceptor(new BearerTokenInterceptor(tokenValidator, properties.baseUrl()));
-        server.registerInterceptor(new PatientCompartmentNarrowing());
-        server.registerInterceptor(new ScopeAuthorizationInterceptor());
+        server.registerInterceptor(new PatientCompartmentNarrowing(tokenAccess));
+        server.registerInterceptor(new GranularSearchNarrowing(tokenAccess));
+        ScopeAuthorizationInterceptor authorization = new ScopeAuthorizationInterceptor(tokenAccess);
+        server.registerInterceptor(authorization);
+        server.registerInterceptor(new IncludeFilter(authorization));
         server.registerInterceptor(new SmartCapabilityInterceptor(properties.auth().issuer()));
         return server;
     }

@@ -73,7 +73,9 @@ public final class TokenValidator {
                     claims.getStringClaim(SmartClaims.CLIENT_ID),
                     claims.getStringClaim(SmartClaims.PATIENT),
                     ScopeSet.parse(claims.getStringClaim(SmartClaims.SCOPE)),
-                    exp.toInstant());
+                    exp.toInstant(),
+                    claims.getJWTID(),
+                    claims.getStringClaim(SmartClaims.FHIR_USER));
         } catch (ParseException e) {
             throw new InvalidTokenException("The access token has a claim of the wrong type");
         }
