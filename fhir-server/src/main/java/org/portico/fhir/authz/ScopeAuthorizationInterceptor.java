@@ -97,7 +97,7 @@ public final class ScopeAuthorizationInterceptor extends AuthorizationIntercepto
                 && !access.of(request).policy().hasServerWide()) {
             return forbidden(request);
         }
-        return exception instanceof BaseServerResponseException e ? e : null;
+        return null;
     }
 
     /** The diagnostics of a denial: the scope the request needed, nothing about the data. */

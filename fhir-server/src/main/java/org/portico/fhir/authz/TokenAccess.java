@@ -11,9 +11,11 @@ import org.portico.fhir.security.BearerTokenInterceptor;
 import org.portico.fhir.security.VerifiedToken;
 
 /**
- * The {@link AccessPolicy} and HAPI rules of a request's token, compiled once per distinct grant
- * (scopes, patient, user) and cached briefly, so a request costs a map lookup, not a rule build.
- * The cache lives one minute so that a change in whom a user may act for reaches the rules quickly.
+ * The {@link AccessPolicy} and HAPI rules of a request's token. The policy (scope parsing, grant
+ * merging, whom the user acts for) is computed once per distinct grant (scopes, patient, user) and
+ * cached for a minute, so that a change in whom a user may act for reaches the rules quickly. The
+ * HAPI rules are built per request from it (a handful of small objects): HAPI's rule objects keep
+ * mutable caches and must not be shared between concurrent requests.
  */
 public final class TokenAccess {
 
@@ -28,7 +30,7 @@ public final class TokenAccess {
     private final FhirContext fhir;
     private final RestrictionMatcher matcher;
     private final ActingFor actingFor;
-    private final Cache<Key, Compiled> cache = Caffeine.newBuilder()
+    private final Cache<Key, AccessPolicy> cache = Caffeine.newBuilder()
             .maximumSize(10_000)
             .expireAfterWrite(Duration.ofMinutes(1))
             .build();
@@ -54,10 +56,8 @@ public final class TokenAccess {
 
     Compiled compile(VerifiedToken token) {
         Key key = new Key(token.scopes().original(), token.patientId(), token.fhirUser());
-        return cache.get(key, k -> {
-            AccessPolicy policy = AccessPolicy.of(token, actingFor);
-            return new Compiled(policy, ScopeRules.forPolicy(policy, fhir, matcher));
-        });
+        AccessPolicy policy = cache.get(key, k -> AccessPolicy.of(token, actingFor));
+        return new Compiled(policy, ScopeRules.forPolicy(policy, fhir, matcher));
     }
 
     public RestrictionMatcher matcher() {

@@ -90,6 +90,7 @@ class FhirServletConfig {
         ScopeAuthorizationInterceptor authorization = new ScopeAuthorizationInterceptor(tokenAccess);
         server.registerInterceptor(authorization);
         server.registerInterceptor(new IncludeFilter(authorization));
+        server.registerInterceptor(new MalformedSearchInterceptor());
         server.registerInterceptor(new SmartCapabilityInterceptor(properties.auth().issuer()));
         return server;
     }
