@@ -307,8 +307,8 @@ class FhirServerIT {
     }
 
     @Test
-    void whenWriteAttemptedThen403() throws Exception {
-        HttpRequest put = request("/Patient/" + a.id(), tokenA("patient/*.*"))
+    void whenWriteAttemptedWithoutWriteScopeThen403() throws Exception {
+        HttpRequest put = request("/Patient/" + a.id(), tokenA("patient/*.rs"))
                 .header("Content-Type", "application/fhir+json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\",\"id\":\"" + a.id() + "\"}"))
                 .build();

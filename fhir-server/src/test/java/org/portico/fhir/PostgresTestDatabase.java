@@ -14,7 +14,7 @@ import java.util.UUID;
  */
 public final class PostgresTestDatabase {
 
-    private static PostgresTestDatabase instance;
+    private static final java.util.Map<String, PostgresTestDatabase> INSTANCES = new java.util.HashMap<>();
 
     private final String adminUrl;
     private final String user;
@@ -31,10 +31,12 @@ public final class PostgresTestDatabase {
     }
 
     public static synchronized PostgresTestDatabase get() {
-        if (instance == null) {
-            instance = new PostgresTestDatabase();
-        }
-        return instance;
+        return get("default");
+    }
+
+    /** A database of its own for a group of tests that write, so that they cannot disturb the others. */
+    public static synchronized PostgresTestDatabase get(String purpose) {
+        return INSTANCES.computeIfAbsent(purpose, p -> new PostgresTestDatabase());
     }
 
     public String url() {

@@ -16,8 +16,14 @@ import java.time.Clock;
 import java.util.List;
 import org.portico.fhir.audit.AuditCaptureInterceptor;
 import org.portico.fhir.audit.AuditEventWriteGuard;
+import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import org.portico.fhir.authz.ActingFor;
+import org.portico.fhir.authz.GranularSearchNarrowing;
+import org.portico.fhir.authz.IncludeFilter;
 import org.portico.fhir.authz.PatientCompartmentNarrowing;
 import org.portico.fhir.authz.ScopeAuthorizationInterceptor;
+import org.portico.fhir.authz.TokenAccess;
 import org.portico.fhir.capability.SmartCapabilityInterceptor;
 import org.portico.fhir.capability.SmartConfigurationServlet;
 import org.portico.fhir.security.BearerTokenInterceptor;
@@ -55,6 +61,16 @@ class FhirServletConfig {
     }
 
     @Bean
+    TokenAccess tokenAccess(IFhirSystemDao<?, ?> systemDao, SearchParamMatcher searchParamMatcher) {
+        return new TokenAccess(systemDao.getContext(),
+                (criteria, resource) -> {
+                    var result = searchParamMatcher.match(criteria, resource, new SystemRequestDetails());
+                    return result.supported() && result.matched();
+                },
+                ActingFor.self());
+    }
+
+    @Bean
     RestfulServer restfulServer(
             IFhirSystemDao<?, ?> systemDao,
             ResourceProviderFactory resourceProviders,
@@ -64,6 +80,7 @@ class FhirServletConfig {
             IValidationSupport validationSupport,
             DatabaseBackedPagingProvider pagingProvider,
             TokenValidator tokenValidator,
+            TokenAccess tokenAccess,
             PorticoFhirProperties properties,
             AuditCaptureInterceptor auditCapture,
             AuditEventWriteGuard auditWriteGuard) {
@@ -82,8 +99,12 @@ class FhirServletConfig {
         server.setServerAddressStrategy(new HardcodedServerAddressStrategy(properties.baseUrl().toString()));
         // order matters only within a pointcut; each interceptor declares its hook order
         server.registerInterceptor(new BearerTokenInterceptor(tokenValidator, properties.baseUrl()));
-        server.registerInterceptor(new PatientCompartmentNarrowing());
-        server.registerInterceptor(new ScopeAuthorizationInterceptor());
+        server.registerInterceptor(new PatientCompartmentNarrowing(tokenAccess));
+        server.registerInterceptor(new GranularSearchNarrowing(tokenAccess));
+        ScopeAuthorizationInterceptor authorization = new ScopeAuthorizationInterceptor(tokenAccess);
+        server.registerInterceptor(authorization);
+        server.registerInterceptor(new IncludeFilter(authorization));
+        server.registerInterceptor(new MalformedSearchInterceptor());
         server.registerInterceptor(new SmartCapabilityInterceptor(properties.auth().issuer()));
         // audit (ADR 0005): its hooks run after the authorization hooks on each pointcut
         server.registerInterceptor(auditWriteGuard);

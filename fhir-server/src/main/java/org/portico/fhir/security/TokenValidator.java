@@ -114,7 +114,9 @@ public final class TokenValidator {
                             claims.getStringClaim(SmartClaims.CLIENT_ID),
                             claims.getStringClaim(SmartClaims.PATIENT),
                             ScopeSet.parse(claims.getStringClaim(SmartClaims.SCOPE)),
-                            exp.toInstant()),
+                            exp.toInstant(),
+                            claims.getJWTID(),
+                            claims.getStringClaim(SmartClaims.FHIR_USER)),
                     claims.getStringClaim(SmartClaims.GRANT_ID),
                     exp.toInstant(),
                     nbf == null ? null : nbf.toInstant());

@@ -13,8 +13,15 @@ import org.portico.smart.scope.ScopeSet;
  * @param patientId {@code patient} (the Patient in context, no type prefix), or null
  * @param scopes    the granted scopes, parsed by smart-core
  * @param expiresAt {@code exp}
+ * @param tokenId   {@code jti}, or null
+ * @param fhirUser  {@code fhirUser} (the user's own resource, absolute or relative), or null
  */
-public record VerifiedToken(String subject, String clientId, String patientId, ScopeSet scopes, Instant expiresAt) {
+public record VerifiedToken(
+        String subject, String clientId, String patientId, ScopeSet scopes, Instant expiresAt, String tokenId, String fhirUser) {
+
+    public VerifiedToken(String subject, String clientId, String patientId, ScopeSet scopes, Instant expiresAt) {
+        this(subject, clientId, patientId, scopes, expiresAt, null, null);
+    }
 
     public VerifiedToken {
         Objects.requireNonNull(scopes, "scopes");
@@ -23,5 +30,9 @@ public record VerifiedToken(String subject, String clientId, String patientId, S
 
     public Optional<String> patient() {
         return Optional.ofNullable(patientId).filter(p -> !p.isBlank());
+    }
+
+    public Optional<String> user() {
+        return Optional.ofNullable(fhirUser).filter(u -> !u.isBlank());
     }
 }

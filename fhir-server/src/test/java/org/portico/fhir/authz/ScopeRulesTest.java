@@ -2,113 +2,221 @@ package org.portico.fhir.authz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
+import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleTester.RuleTestRequest;
+import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.Test;
 import org.portico.fhir.security.VerifiedToken;
+import org.portico.smart.scope.Compartment;
 import org.portico.smart.scope.Interaction;
+import org.portico.smart.scope.Restriction;
 import org.portico.smart.scope.ScopeSet;
 
 class ScopeRulesTest {
 
+    private static final FhirContext FHIR = FhirContext.forR4Cached();
+    private static final String LAB = "http://terminology.hl7.org/CodeSystem/observation-category|laboratory";
+    private static final String VITALS = "http://terminology.hl7.org/CodeSystem/observation-category|vital-signs";
+    /** Matches "category=<value>" criteria against the categories of an Observation, as the JPA matcher would. */
+    private static final RestrictionMatcher MATCHER = (criteria, resource) -> {
+        Observation o = (Observation) resource;
+        String query = java.net.URLDecoder.decode(criteria.substring(criteria.indexOf('?') + 1), java.nio.charset.StandardCharsets.UTF_8);
+        String wanted = query.substring("category=".length());
+        return o.getCategory().stream().flatMap(c -> c.getCoding().stream())
+                .anyMatch(c -> List.of(wanted.split(",")).contains(c.getSystem() + "|" + c.getCode()));
+    };
+
     @Test
     void whenV1ReadThenReadAndSearch() {
-        PatientGrants grants = PatientGrants.of(ScopeSet.parse("patient/Observation.read"));
-        assertThat(grants.allows("Observation", Interaction.READ)).isTrue();
-        assertThat(grants.allows("Observation", Interaction.SEARCH)).isTrue();
-        assertThat(grants.allows("Condition", Interaction.READ)).isFalse();
+        AccessPolicy policy = policy("pat-1", "patient/Observation.read");
+        assertThat(policy.access("Observation", Interaction.READ).unrestricted()).isTrue();
+        assertThat(policy.access("Observation", Interaction.SEARCH).unrestricted()).isTrue();
+        assertThat(policy.access("Condition", Interaction.READ).granted()).isFalse();
     }
 
     @Test
-    void whenV2ReadOnlyThenNoSearch() {
-        PatientGrants grants = PatientGrants.of(ScopeSet.parse("patient/Observation.r"));
-        assertThat(grants.allows("Observation", Interaction.READ)).isTrue();
-        assertThat(grants.allows("Observation", Interaction.SEARCH)).isFalse();
-    }
-
-    @Test
-    void whenV2SearchOnlyThenNoRead() {
-        PatientGrants grants = PatientGrants.of(ScopeSet.parse("patient/Observation.s"));
-        assertThat(grants.allows("Observation", Interaction.SEARCH)).isTrue();
-        assertThat(grants.allows("Observation", Interaction.READ)).isFalse();
+    void whenV1WriteThenCreateUpdateDeleteOnly() {
+        AccessPolicy policy = policy("pat-1", "patient/Observation.write");
+        assertThat(policy.access("Observation", Interaction.CREATE).granted()).isTrue();
+        assertThat(policy.access("Observation", Interaction.UPDATE).granted()).isTrue();
+        assertThat(policy.access("Observation", Interaction.DELETE).granted()).isTrue();
+        assertThat(policy.access("Observation", Interaction.READ).granted()).isFalse();
+        assertThat(policy.access("Observation", Interaction.SEARCH).granted()).isFalse();
     }
 
     @Test
     void whenSeparateLettersThenUnion() {
-        PatientGrants grants = PatientGrants.of(ScopeSet.parse("patient/Observation.r patient/Observation.s"));
-        assertThat(grants.byType()).containsEntry("Observation", Set.of(Interaction.READ, Interaction.SEARCH));
+        AccessPolicy policy = policy("pat-1", "patient/Observation.r patient/Observation.s");
+        assertThat(policy.access("Observation", Interaction.READ).granted()).isTrue();
+        assertThat(policy.access("Observation", Interaction.SEARCH).granted()).isTrue();
     }
 
     @Test
-    void whenWildcardThenEveryType() {
-        PatientGrants grants = PatientGrants.of(ScopeSet.parse("patient/*.rs"));
-        assertThat(grants.allows("Condition", Interaction.READ)).isTrue();
-        assertThat(grants.allows("Patient", Interaction.SEARCH)).isTrue();
+    void whenWideAndGranularThenWideWins() {
+        AccessPolicy policy = policy("pat-1", "patient/Observation.rs?category=" + LAB + " patient/Observation.rs");
+        assertThat(policy.access("Observation", Interaction.SEARCH)).isEqualTo(Access.ALL);
     }
 
     @Test
-    void whenWriteOnlyThenNothingGranted() {
-        assertThat(PatientGrants.of(ScopeSet.parse("patient/Observation.cud patient/Observation.write")).isEmpty()).isTrue();
+    void whenSeveralGranularThenOr() {
+        AccessPolicy policy = policy("pat-1", "patient/Observation.rs?category=" + LAB + " patient/Observation.rs?category=" + VITALS);
+        Access search = policy.access("Observation", Interaction.SEARCH);
+        assertThat(search.unrestricted()).isFalse();
+        assertThat(search.anyOf()).containsExactly(
+                List.of(new Restriction("category", LAB)), List.of(new Restriction("category", VITALS)));
+        assertThat(GranularSearchNarrowing.parameters(search)).contains(Map.of("category", LAB + "," + VITALS));
     }
 
     @Test
-    void whenGranularRestrictionThenDroppedNotWidened() {
-        PatientGrants grants = PatientGrants.of(ScopeSet.parse("patient/Observation.rs?category=laboratory"));
-        assertThat(grants.isEmpty()).isTrue();
+    void whenGranularOnDifferentParametersThenNoSingleSearch() {
+        Access access = new Access(false, List.of(
+                List.of(new Restriction("category", LAB)), List.of(new Restriction("code", "http://loinc.org|1-1"))));
+        assertThat(GranularSearchNarrowing.parameters(access)).isEqualTo(Optional.empty());
     }
 
     @Test
-    void whenUserSystemOrUnknownScopesThenNothingGranted() {
-        assertThat(PatientGrants.of(ScopeSet.parse("user/*.rs system/*.rs patient/observation.rs launch/foo openid")).isEmpty())
-                .isTrue();
+    void whenUserScopesThenBoundToFhirUserPatient() {
+        VerifiedToken token = new VerifiedToken("sub", "client", null, ScopeSet.parse("user/Observation.rs"),
+                Instant.now().plusSeconds(60), "jti", "http://localhost/fhir/Patient/pat-9");
+        AccessPolicy policy = AccessPolicy.of(token, ActingFor.self());
+        assertThat(policy.bindings()).singleElement().satisfies(b -> {
+            assertThat(b.context()).isEqualTo(Compartment.USER);
+            assertThat(b.patientIds()).containsExactly("pat-9");
+        });
+    }
+
+    @Test
+    void whenUserIsPractitionerThenUserScopesGrantNothing() {
+        VerifiedToken token = new VerifiedToken("sub", "client", null, ScopeSet.parse("user/Observation.rs system/*.rs"),
+                Instant.now().plusSeconds(60), "jti", "Practitioner/pr-1");
+        assertThat(AccessPolicy.of(token, ActingFor.self()).isEmpty()).isTrue();
+    }
+
+    @Test
+    void whenNoUserNoPatientThenSystemScopesAreServerWide() {
+        VerifiedToken token = new VerifiedToken("client", "client", null, ScopeSet.parse("system/Patient.rs patient/*.rs"),
+                Instant.now().plusSeconds(60));
+        AccessPolicy policy = AccessPolicy.of(token, ActingFor.self());
+        assertThat(policy.bindings()).singleElement().satisfies(b -> assertThat(b.serverWide()).isTrue());
+    }
+
+    @Test
+    void whenUnknownScopesThenNothingGranted() {
+        assertThat(policy("pat-1", "patient/observation.rs launch/foo openid").isEmpty()).isTrue();
     }
 
     @Test
     void whenTokenHasScopesThenRulesAreMetadataGrantsAndDefaultDeny() {
-        List<IAuthRule> rules = ScopeRules.forToken(token("pat-123", "patient/Observation.rs patient/Condition.r"));
-        assertThat(rules).hasSize(4);
+        List<IAuthRule> rules = rules("pat-123", "patient/Observation.rs patient/Condition.r");
         assertThat(rules.get(0).getName()).isEqualTo("metadata");
-        assertThat(rules).extracting(IAuthRule::getName)
-                .contains("patient/Observation.rs", "patient/Condition.r");
+        assertThat(ScopeRules.names(rules)).contains("patient/Observation.rs", "patient/Condition.r");
         assertThat(rules.get(rules.size() - 1).getName()).isEqualTo("no scope grants this request");
     }
 
     @Test
     void whenRulesAreBuiltThenNamesCarryNoPatientId() {
-        List<IAuthRule> rules = ScopeRules.forToken(token("pat-123", "patient/*.read"));
-        assertThat(rules).extracting(IAuthRule::getName).noneMatch(name -> name.contains("pat-123"));
+        assertThat(ScopeRules.names(rules("pat-123", "patient/*.read patient/*.write"))).noneMatch(n -> n.contains("pat-123"));
     }
 
     @Test
-    void whenNoPatientClaimThenOnlyMetadataAndDeny() {
-        assertThat(ScopeRules.forToken(token(null, "patient/*.rs"))).hasSize(2);
-        assertThat(ScopeRules.forToken(token("bad/id", "patient/*.rs"))).hasSize(2);
-        assertThat(ScopeRules.forToken(null)).hasSize(2);
+    void whenNoValidPatientThenOnlyMetadataAndDeny() {
+        assertThat(rules(null, "patient/*.rs")).hasSize(2);
+        assertThat(rules("bad/id", "patient/*.rs")).hasSize(2);
     }
 
     @Test
     void whenReadOnlyThenTesterAllowsReadNotSearch() {
-        OperationTester tester = new OperationTester(Set.of(Interaction.READ));
-        assertThat(tester.allows(RestOperationTypeEnum.READ)).isTrue();
-        assertThat(tester.allows(RestOperationTypeEnum.VREAD)).isTrue();
-        assertThat(tester.allows(RestOperationTypeEnum.SEARCH_TYPE)).isFalse();
-        assertThat(tester.allows(RestOperationTypeEnum.GET_PAGE)).isFalse();
+        ScopeTester tester = ScopeTester.of(Map.of(Interaction.READ, Access.ALL), MATCHER, false);
+        assertThat(tester.matches(op(RestOperationTypeEnum.READ, null))).isTrue();
+        assertThat(tester.matches(op(RestOperationTypeEnum.VREAD, null))).isTrue();
+        assertThat(tester.matches(op(RestOperationTypeEnum.SEARCH_TYPE, null))).isFalse();
+        assertThat(tester.matches(op(RestOperationTypeEnum.CREATE, null))).isFalse();
     }
 
     @Test
     void whenSearchOnlyThenTesterAllowsSearchNotRead() {
-        OperationTester tester = new OperationTester(Set.of(Interaction.SEARCH));
-        assertThat(tester.allows(RestOperationTypeEnum.SEARCH_TYPE)).isTrue();
-        assertThat(tester.allows(RestOperationTypeEnum.GET_PAGE)).isTrue();
-        assertThat(tester.allows(RestOperationTypeEnum.READ)).isFalse();
-        assertThat(tester.allows(RestOperationTypeEnum.HISTORY_INSTANCE)).isFalse();
-        assertThat(tester.allows(RestOperationTypeEnum.UPDATE)).isFalse();
+        ScopeTester tester = ScopeTester.of(Map.of(Interaction.SEARCH, Access.ALL), MATCHER, false);
+        assertThat(tester.matches(op(RestOperationTypeEnum.SEARCH_TYPE, null))).isTrue();
+        assertThat(tester.matches(op(RestOperationTypeEnum.GET_PAGE, null))).isTrue();
+        assertThat(tester.matches(op(RestOperationTypeEnum.READ, null))).isFalse();
+        assertThat(tester.matches(op(RestOperationTypeEnum.HISTORY_INSTANCE, null))).isFalse();
+        assertThat(tester.matches(op(RestOperationTypeEnum.UPDATE, null))).isFalse();
     }
 
-    private static VerifiedToken token(String patient, String scopes) {
-        return new VerifiedToken("sub", "client", patient, ScopeSet.parse(scopes), Instant.now().plusSeconds(60));
+    @Test
+    void whenPatientBoundThenNoTypeOrSystemHistoryNorSystemSearch() {
+        ScopeTester tester = ScopeTester.of(Map.of(Interaction.SEARCH, Access.ALL, Interaction.READ, Access.ALL), MATCHER, false);
+        assertThat(tester.matches(op(RestOperationTypeEnum.HISTORY_TYPE, null))).isFalse();
+        assertThat(tester.matches(op(RestOperationTypeEnum.HISTORY_SYSTEM, null))).isFalse();
+        assertThat(tester.matches(op(RestOperationTypeEnum.SEARCH_SYSTEM, null))).isFalse();
+    }
+
+    @Test
+    void whenCreateOnlyThenNoRead() {
+        ScopeTester tester = ScopeTester.of(Map.of(Interaction.CREATE, Access.ALL), MATCHER, false);
+        assertThat(tester.matches(op(RestOperationTypeEnum.CREATE, null))).isTrue();
+        assertThat(tester.matches(op(RestOperationTypeEnum.READ, null))).isFalse();
+        assertThat(tester.matchesOutput(op(RestOperationTypeEnum.READ, lab()))).isFalse();
+    }
+
+    @Test
+    void whenGranularReadThenOnlyGrantedCategoryOnOutput() {
+        Access labOnly = new Access(false, List.of(List.of(new Restriction("category", LAB))));
+        ScopeTester tester = ScopeTester.of(Map.of(Interaction.READ, labOnly), MATCHER, false);
+        assertThat(tester.matchesOutput(op(RestOperationTypeEnum.READ, lab()))).isTrue();
+        Observation vitals = new Observation();
+        vitals.addCategory().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/observation-category").setCode("vital-signs");
+        assertThat(tester.matchesOutput(op(RestOperationTypeEnum.READ, vitals))).isFalse();
+        vitals.addCategory().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/observation-category").setCode("laboratory");
+        assertThat(tester.matchesOutput(op(RestOperationTypeEnum.READ, vitals))).as("any category matches").isTrue();
+    }
+
+    @Test
+    void whenReferenceTypeThenReadByIdButNoSearch() {
+        ScopeTester tester = ScopeTester.referenceOnly(Map.of(Interaction.READ, Access.ALL, Interaction.SEARCH, Access.ALL), MATCHER);
+        assertThat(tester.matches(op(RestOperationTypeEnum.READ, null))).isTrue();
+        assertThat(tester.matches(op(RestOperationTypeEnum.SEARCH_TYPE, null))).isFalse();
+    }
+
+    @Test
+    void whenDeniedThenMessageNamesScopeOnly() {
+        AccessPolicy policy = policy("pat-123", "patient/Condition.rs");
+        String message = ScopeAuthorizationInterceptor.DeniedMessage.of(policy, RestOperationTypeEnum.SEARCH_TYPE, "Observation");
+        assertThat(message).contains("patient/Observation.s").doesNotContain("pat-123");
+    }
+
+    @Test
+    void whenFhirUserThenPatientIdParsed() {
+        assertThat(FhirIds.patientIdOf("https://x.example/fhir/Patient/abc-1")).contains("abc-1");
+        assertThat(FhirIds.patientIdOf("Patient/abc-1")).contains("abc-1");
+        assertThat(FhirIds.patientIdOf("https://x.example/fhir/Practitioner/abc-1")).isEmpty();
+        assertThat(FhirIds.patientIdOf("Patient/a b")).isEmpty();
+    }
+
+    private static Observation lab() {
+        Observation o = new Observation();
+        o.addCategory().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/observation-category").setCode("laboratory");
+        return o;
+    }
+
+    private static RuleTestRequest op(RestOperationTypeEnum op, org.hl7.fhir.instance.model.api.IBaseResource resource) {
+        return new RuleTestRequest(PolicyEnum.ALLOW, op, new ca.uhn.fhir.rest.api.server.SystemRequestDetails(), null, resource,
+                new ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor());
+    }
+
+    private static AccessPolicy policy(String patient, String scopes) {
+        return AccessPolicy.of(new VerifiedToken("sub", "client", patient, ScopeSet.parse(scopes), Instant.now().plusSeconds(60)),
+                ActingFor.self());
+    }
+
+    private static List<IAuthRule> rules(String patient, String scopes) {
+        return ScopeRules.forPolicy(policy(patient, scopes), FHIR, MATCHER);
     }
 }
