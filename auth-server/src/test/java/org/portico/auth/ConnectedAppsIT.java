@@ -71,7 +71,7 @@ class ConnectedAppsIT extends RegistrationITSupport {
         assertThat(row).isNotNull();
         assertThat(row.selectFirst("th[scope=row]").text()).contains("Connected app").contains("Not reviewed by " + REVIEWER);
         assertThat(row.select("td.access li").eachText()).contains(READ_OBSERVATIONS, READ_CONDITIONS,
-                "Keep access after you close the app, until you revoke it");
+                "Keep access when you are not using the app, until you revoke it");
         assertThat(row.selectFirst("td.offline").text()).isEqualTo("Yes, until you revoke it");
         Instant since = Instant.parse(row.selectFirst("td.since time").attr("datetime"));
         Instant last = Instant.parse(row.selectFirst("td.last-token time").attr("datetime"));
