@@ -7,110 +7,30 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * "Who has seen my record" over HTTP. The fhir-server is a small HTTP stand-in at
- * {@code portico.auth.fhir-internal-url} that checks the portal token the way the fhir-server does
- * (signature against the auth-server's published JWKS, claims) and answers with AuditEvents in the
- * fhir-server's BALP shape (test resource {@code audit/search-bundle.json}); the real pair is the
+ * "Who has seen my record" over HTTP. The fhir-server is {@link FhirStub}, a small HTTP stand-in at
+ * {@code portico.auth.fhir-internal-url} (set by {@link LaunchITSupport}); the test checks the portal
+ * token the way the fhir-server does (signature against the auth-server's published JWKS, claims);
+ * the stub answers with AuditEvents in the fhir-server's BALP shape (test resource {@code audit/search-bundle.json}); the real pair is the
  * conformance suite's AccessLogIT.
  */
 class AccessLogIT extends LaunchITSupport {
 
-    record Call(URI uri, String authorization) {
-        Map<String, String> query() {
-            Map<String, String> q = new LinkedHashMap<>();
-            for (String pair : uri.getRawQuery().split("&")) {
-                int eq = pair.indexOf('=');
-                q.merge(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8), (a, b) -> a + "," + b);
-            }
-            return q;
-        }
-
-        SignedJWT token() throws Exception {
-            return SignedJWT.parse(authorization.substring("Bearer ".length()));
-        }
-    }
-
-    static final List<Call> calls = new CopyOnWriteArrayList<>();
-    static volatile int status = 200;
-    static final HttpServer fhir = startFhir();
-
-    static HttpServer startFhir() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/fhir/", exchange -> {
-                String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-                calls.add(new Call(exchange.getRequestURI(), authorization));
-                byte[] body;
-                if (status == 200) {
-                    // the fixture's user agent becomes the caller, so that the page can say "You"
-                    String sub = subjectOf(authorization);
-                    try (InputStream in = AccessLogIT.class.getResourceAsStream("/audit/search-bundle.json")) {
-                        body = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("SUB-ALICE", sub)
-                                .getBytes(StandardCharsets.UTF_8);
-                    }
-                } else {
-                    body = "{\"resourceType\":\"OperationOutcome\"}".getBytes(StandardCharsets.UTF_8);
-                }
-                exchange.getResponseHeaders().add("Content-Type", "application/fhir+json");
-                exchange.sendResponseHeaders(status, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            });
-            server.start();
-            return server;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String subjectOf(String authorization) {
-        try {
-            return SignedJWT.parse(authorization.substring("Bearer ".length())).getJWTClaimsSet().getSubject();
-        } catch (Exception e) {
-            return "no-subject";
-        }
-    }
-
-    @DynamicPropertySource
-    static void fhirInternalUrl(DynamicPropertyRegistry registry) {
-        registry.add("portico.auth.fhir-internal-url", () -> "http://127.0.0.1:" + fhir.getAddress().getPort() + "/fhir");
-    }
-
-    @AfterAll
-    static void stopFhir() {
-        fhir.stop(0);
-    }
+    static final List<FhirStub.Call> calls = FhirStub.CALLS;
 
     @BeforeEach
     void resetFhir() {
-        calls.clear();
-        status = 200;
+        FhirStub.reset();
     }
 
     HttpResponse<String> accessLog(String query) {
@@ -140,7 +60,7 @@ class AccessLogIT extends LaunchITSupport {
         page(accessLog(null));
 
         assertThat(calls).hasSize(1);
-        Call call = calls.get(0);
+        FhirStub.Call call = calls.get(0);
         assertThat(call.uri().getPath()).isEqualTo("/fhir/AuditEvent");
         assertThat(call.query()).containsEntry("patient", "it-patient-alice")
                 .containsEntry("_sort", "-date")
@@ -223,7 +143,7 @@ class AccessLogIT extends LaunchITSupport {
 
         Document dave = page(accessLog("patient=it-patient-dave"));
         assertThat(dave.selectFirst("#log-patient").text()).contains("Dave Test");
-        Call call = calls.get(calls.size() - 1);
+        FhirStub.Call call = calls.get(calls.size() - 1);
         assertThat(call.query()).containsEntry("patient", "it-patient-dave");
         JWTClaimsSet claims = call.token().getJWTClaimsSet();
         assertThat(claims.getStringClaim("patient")).isEqualTo("it-patient-dave");
@@ -232,7 +152,7 @@ class AccessLogIT extends LaunchITSupport {
 
     @Test
     void whenFhirServerAnswersAnErrorThenThePageSaysTheLogIsUnavailable() {
-        status = 500;
+        FhirStub.status = 500;
         signIn("it-alice", "it-alice-password");
         Document page = page(accessLog(null));
         assertThat(page.selectFirst("#log-unavailable").text()).contains("cannot be shown right now");

@@ -9,14 +9,16 @@ import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Test;
 
 /**
- * The launch ITs' FHIR base ({@code http://fhir.test/fhir}, a reserved name that never resolves) is
- * also where the access-log page reads from: the page must still render, saying the log is unavailable.
+ * The registration ITs' FHIR base ({@code http://fhir.test/fhir}, a reserved name that never resolves)
+ * is also where their access-log page reads from (no internal URL set): the page must still render,
+ * saying the log is unavailable.
  */
-class AccessLogUnreachableIT extends LaunchITSupport {
+class AccessLogUnreachableIT extends RegistrationITSupport {
 
     @Test
     void whenFhirServerIsUnreachableThenThePageRendersAndSaysTheLogIsUnavailable() {
-        signIn("it-alice", "it-alice-password");
+        HttpResponse<String> login = browser.login(ALICE, ALICE_PASSWORD);
+        assertThat(login.statusCode()).isEqualTo(302);
         HttpResponse<String> response = browser.get(URI.create("/account/access-log"));
         assertThat(response.statusCode()).isEqualTo(200);
         Document page = Jsoup.parse(response.body());
