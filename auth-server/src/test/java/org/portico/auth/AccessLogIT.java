@@ -116,6 +116,16 @@ class AccessLogIT extends LaunchITSupport {
     }
 
     @Test
+    void whenOnTheConnectedAppsPageThenItLinksToTheAccessLogAndBack() {
+        signIn("it-alice", "it-alice-password");
+        Document apps = page(browser.get(URI.create("/account/apps")));
+        assertThat(apps.selectFirst("nav a#access-log-link").attr("href")).isEqualTo("/account/access-log");
+        Document log = page(accessLog(null));
+        assertThat(log.select("nav a[href=/account/apps]")).hasSize(1);
+        assertThat(log.selectFirst("nav a[aria-current=page]").attr("href")).isEqualTo("/account/access-log");
+    }
+
+    @Test
     void whenUserAsksForAPatientTheyMayNotActForThenForbiddenAndNoFhirCall() {
         signIn("it-alice", "it-alice-password");
         HttpResponse<String> response = accessLog("patient=it-patient-bob");
