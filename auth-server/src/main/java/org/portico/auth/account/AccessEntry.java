@@ -65,7 +65,10 @@ public record AccessEntry(
             if (ROLE_DOMAIN_RESOURCE.equals(text(role.path("code")))) {
                 returned++;
                 if (returnedType == null) {
-                    returnedType = typeOfReference(text(entity.path("what").path("reference")));
+                    // a reference, or (what the fhir-server writes for returned resources) an identifier "Type/id"
+                    JsonNode what = entity.path("what");
+                    String reference = text(what.path("reference"));
+                    returnedType = typeOfReference(reference != null ? reference : text(what.path("identifier").path("value")));
                 }
             }
         }

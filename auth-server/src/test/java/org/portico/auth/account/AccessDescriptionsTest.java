@@ -64,6 +64,14 @@ class AccessDescriptionsTest {
 
     @Test
     void whenCompartmentSearchThenTheTypeAfterThePatientIsNamed() {
+        AccessEntry compartment = new AccessEntry("9", null, "app", null, "search-type", "0", null,
+                AccessEntry.typeInRequestLine("GET Patient/pat-a/Condition"), 0);
+        assertThat(compartment.resourceType()).isEqualTo("Condition");
+        assertThat(AccessDescriptions.describe(compartment)).isEqualTo("Searched your health problems and diagnoses (nothing found)");
+    }
+
+    @Test
+    void whenNoRequestLineThenTheTypeComesFromTheReturnedResourceIdentifiers() {
         AccessEntry search = entry("101");
         assertThat(search.resourceType()).isEqualTo("Condition");
         assertThat(search.userSubject()).as("an app acting on its own has no user agent").isNull();
