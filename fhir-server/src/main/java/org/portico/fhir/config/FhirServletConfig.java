@@ -14,6 +14,8 @@ import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.time.Clock;
 import java.util.List;
+import org.portico.fhir.audit.AuditCaptureInterceptor;
+import org.portico.fhir.audit.AuditEventWriteGuard;
 import org.portico.fhir.authz.PatientCompartmentNarrowing;
 import org.portico.fhir.authz.ScopeAuthorizationInterceptor;
 import org.portico.fhir.capability.SmartCapabilityInterceptor;
@@ -62,7 +64,9 @@ class FhirServletConfig {
             IValidationSupport validationSupport,
             DatabaseBackedPagingProvider pagingProvider,
             TokenValidator tokenValidator,
-            PorticoFhirProperties properties) {
+            PorticoFhirProperties properties,
+            AuditCaptureInterceptor auditCapture,
+            AuditEventWriteGuard auditWriteGuard) {
         systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
         RestfulServer server = new RestfulServer(systemDao.getContext());
         server.registerProviders(resourceProviders.createProviders());
@@ -81,6 +85,9 @@ class FhirServletConfig {
         server.registerInterceptor(new PatientCompartmentNarrowing());
         server.registerInterceptor(new ScopeAuthorizationInterceptor());
         server.registerInterceptor(new SmartCapabilityInterceptor(properties.auth().issuer()));
+        // audit (ADR 0005): its hooks run after the authorization hooks on each pointcut
+        server.registerInterceptor(auditWriteGuard);
+        server.registerInterceptor(auditCapture);
         return server;
     }
 
