@@ -66,6 +66,7 @@ class AuditTrailIT {
         registry.add("portico.fhir.base-url", TestTokens.FHIR_BASE::toString);
         registry.add("portico.fhir.auth.issuer", TestTokens.ISSUER::toString);
         registry.add("portico.fhir.auth.jwks-uri", () -> TOKENS.jwksUri().toString());
+        registry.add("portico.fhir.auth.revocation-feed-uri", () -> TOKENS.revocationFeedUri().toString());
         registry.add("portico.fhir.demo-dir", () -> "../demo/fhir");
         registry.add("portico.fhir.audit.drain-interval", () -> "200ms");
         // a schema of its own: FhirServerIT's server (same database, cached context) has a worker too
