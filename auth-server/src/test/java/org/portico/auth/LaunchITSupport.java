@@ -47,6 +47,8 @@ abstract class LaunchITSupport {
         registry.add("portico.auth.issuer", () -> ISSUER);
         registry.add("portico.auth.fhir-base-url", () -> FHIR_BASE);
         registry.add("portico.auth.demo-file", AuthorizationFlowIT::demoFile);
+        // the access-log page's FHIR calls (AccessLogIT); the launch ITs make none
+        registry.add("portico.auth.fhir-internal-url", FhirStub::baseUrl);
     }
 
     @LocalServerPort

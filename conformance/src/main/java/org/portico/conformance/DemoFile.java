@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * The demo logins and clients of a deployment, in the format of Portico's {@code demo/users.json}.
- * Only logins and client registrations are read: facts about patients are learnt through the API.
+ * Only logins and the clients that can launch (they have a redirect URI) are read: facts about
+ * patients are learnt through the API.
  */
 public record DemoFile(List<Credentials> users, List<ClientRegistration> clients) {
 
@@ -33,6 +34,9 @@ public record DemoFile(List<Credentials> users, List<ClientRegistration> clients
         for (JsonNode client : root.path("clients")) {
             List<String> redirects = new ArrayList<>();
             client.path("redirect_uris").forEach(uri -> redirects.add(uri.asText()));
+            if (redirects.isEmpty()) {
+                continue; // a backend-services client (client_credentials): it cannot launch
+            }
             boolean isPublic = "public".equals(client.path("type").asText());
             clients.add(new ClientRegistration(
                     client.path("client_id").asText(),

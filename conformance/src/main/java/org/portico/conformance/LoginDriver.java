@@ -81,6 +81,36 @@ public final class LoginDriver {
         return stopped(response, trail);
     }
 
+    /**
+     * Opens a page that needs a signed-in user (e.g. the patient's account pages): follows redirects on
+     * the same origin, signs in once when the login form comes, and returns the first other answer
+     * (normally the page itself, 200).
+     */
+    public Response open(HttpSession session, URI page, Credentials user) {
+        boolean loggedIn = false;
+        Response response = session.get(page);
+        for (int step = 0; step < MAX_STEPS; step++) {
+            if (response.isRedirect()) {
+                URI location = response.location().orElseThrow();
+                if (!sameOrigin(location, page)) {
+                    return response;
+                }
+                response = session.get(location);
+                continue;
+            }
+            if (response.status() != 200 || !response.contentType().startsWith("text/html")) {
+                return response;
+            }
+            Optional<HtmlForm> login = form(Jsoup.parse(response.body(), response.uri().toString()), forms.loginForm(), response.uri());
+            if (login.isEmpty() || loggedIn) {
+                return response;
+            }
+            loggedIn = true;
+            response = submitLogin(session, login.get(), user);
+        }
+        return response;
+    }
+
     private Response submitLogin(HttpSession session, HtmlForm form, Credentials user) {
         Element submitter = form.submitButtons().stream().findFirst().orElse(null);
         var entries = form.entries(submitter, control -> false,

@@ -15,6 +15,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param issuer       the public issuer URL ({@code PORTICO_AUTH_ISSUER})
  * @param fhirBaseUrl  the FHIR base URL, the only accepted {@code aud} ({@code PORTICO_FHIR_BASE_URL})
+ * @param fhirInternalUrl where the auth-server itself calls the FHIR API (the access-log page), e.g. a
+ *                     private network address ({@code PORTICO_FHIR_INTERNAL_URL}); empty: {@code fhirBaseUrl}
  * @param db           the database; empty URL means Spring's datasource or the embedded H2 file
  * @param tokens       token lifetimes
  * @param demoFile     a demo users/clients JSON file loaded at start-up, or empty ({@code PORTICO_AUTH_DEMO_FILE})
@@ -24,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
 public record AuthProperties(
         @NotNull URI issuer,
         @NotNull URI fhirBaseUrl,
+        URI fhirInternalUrl,
         @NotNull @Valid Db db,
         @NotNull @Valid Tokens tokens,
         String demoFile) {
@@ -50,6 +53,15 @@ public record AuthProperties(
     /** The FHIR base URL without a trailing slash, as it appears in {@code aud} and {@code fhirUser}. */
     public String fhirBase() {
         String s = fhirBaseUrl.toString();
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /** Where the auth-server sends its own FHIR requests, without a trailing slash: the internal URL, else the public base. */
+    public String fhirInternalBase() {
+        String s = fhirInternalUrl == null ? "" : fhirInternalUrl.toString();
+        if (s.isBlank()) {
+            return fhirBase();
+        }
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 }

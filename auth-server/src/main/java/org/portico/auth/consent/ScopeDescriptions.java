@@ -62,6 +62,11 @@ public final class ScopeDescriptions {
         return TYPES.getOrDefault(scope.resourceType(), "your " + scope.resourceType() + " records");
     }
 
+    /** The data of a resource type in plain words, e.g. "your lab results and vital signs" ({@code *}: all of them). */
+    public static String what(String resourceType) {
+        return TYPES.getOrDefault(resourceType, "your " + resourceType + " records");
+    }
+
     /** A category box: the category's official name and what it means, e.g. "Laboratory: lab results, ...". */
     public static String category(ResourceScope granular) {
         Restriction last = granular.restrictions().get(granular.restrictions().size() - 1);

@@ -18,8 +18,17 @@ public class UserAccounts {
     }
 
     public Optional<UserAccount> findByUsername(String username) {
-        return jdbc.sql("SELECT id, username, password_hash, patient_id, display_name FROM users WHERE username = ?")
-                .param(username)
+        return find("username", username);
+    }
+
+    /** The account whose stable id ({@code sub} of its tokens) this is. */
+    public Optional<UserAccount> findById(String id) {
+        return find("id", id);
+    }
+
+    private Optional<UserAccount> find(String column, String value) {
+        return jdbc.sql("SELECT id, username, password_hash, patient_id, display_name FROM users WHERE " + column + " = ?")
+                .param(value)
                 .query((rs, n) -> new UserAccount(
                         rs.getString("id"),
                         rs.getString("username"),

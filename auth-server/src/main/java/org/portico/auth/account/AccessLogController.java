@@ -1,0 +1,105 @@
+package org.portico.auth.account;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.portico.auth.identity.ActingFor;
+import org.portico.auth.identity.UserAccount;
+import org.portico.auth.identity.UserAccounts;
+import org.portico.auth.registration.RegistrationSettings;
+import org.portico.smart.discovery.AuthEndpoints;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/**
+ * "Who has seen my record": the signed-in user's access log, for their own record or one they may act
+ * for (checked here, before any FHIR call), grouped per app, in plain language (issue 4, ADR 0008).
+ */
+@Controller
+public class AccessLogController {
+
+    public static final String PATH = "/account/access-log";
+
+    private static final Logger decisions = LoggerFactory.getLogger("org.portico.auth.decisions");
+    private static final DateTimeFormatter SHOWN =
+            DateTimeFormatter.ofPattern("d MMMM yyyy, HH:mm:ss z", Locale.ENGLISH);
+
+    private final UserAccounts users;
+    private final AccessLogReader reader;
+    private final AccessLogApps apps;
+    private final RegistrationSettings settings;
+    private final ZoneId zone = ZoneId.systemDefault();
+
+    public AccessLogController(UserAccounts users, AccessLogReader reader, AccessLogApps apps, RegistrationSettings settings) {
+        this.users = users;
+        this.reader = reader;
+        this.apps = apps;
+        this.settings = settings;
+    }
+
+    @GetMapping(PATH)
+    public String page(Principal principal, @RequestParam(name = "patient", required = false) String patientId,
+                       @RequestParam(name = "before", required = false) String beforeParam,
+                       Model model, HttpServletResponse response) {
+        model.addAttribute("appsUri", AuthEndpoints.MANAGEMENT_PATH);
+        model.addAttribute("logUri", PATH);
+        Optional<UserAccount> account = users.findByUsername(principal.getName());
+        if (account.isEmpty()) {
+            return refuse(model, response, HttpServletResponse.SC_FORBIDDEN, "This account has no health record.");
+        }
+        UserAccount user = account.get();
+        List<ActingFor> patients = users.actingFor(user);
+        ActingFor patient;
+        if (patientId == null || patientId.isBlank()) {
+            patient = patients.get(0);
+        } else {
+            Optional<ActingFor> allowed = patients.stream().filter(p -> p.patientId().equals(patientId)).findFirst();
+            if (allowed.isEmpty()) {
+                decisions.info("access log refused: the user may not act for the patient asked for");
+                return refuse(model, response, HttpServletResponse.SC_FORBIDDEN,
+                        "You cannot see the access log of that record. Choose one of your own records.");
+            }
+            patient = allowed.get();
+        }
+        Instant before = null;
+        if (beforeParam != null && !beforeParam.isBlank()) {
+            try {
+                before = Instant.parse(beforeParam);
+            } catch (DateTimeParseException e) {
+                return refuse(model, response, HttpServletResponse.SC_BAD_REQUEST, "That link to older entries is not valid.");
+            }
+        }
+
+        AccessLogReader.Result log = reader.read(user, patient, before);
+        model.addAttribute("patients", patients);
+        model.addAttribute("patient", patient);
+        model.addAttribute("available", log.available());
+        model.addAttribute("groups", apps.group(log.entries(), user, zone, SHOWN));
+        model.addAttribute("windowDays", AccessLogReader.WINDOW.toDays());
+        Instant oldest = log.entries().isEmpty() ? null : log.entries().get(log.entries().size() - 1).recorded();
+        model.addAttribute("olderUri", log.more() && oldest != null
+                ? PATH + "?patient=" + URLEncoder.encode(patient.patientId(), StandardCharsets.UTF_8) + "&before=" + oldest
+                : null);
+        model.addAttribute("newest", before == null);
+        model.addAttribute("reviewerName", settings.reviewerName());
+        return "account/access-log";
+    }
+
+    private static String refuse(Model model, HttpServletResponse response, int status, String message) {
+        response.setStatus(status);
+        model.addAttribute("refusal", message);
+        return "account/access-log";
+    }
+}
