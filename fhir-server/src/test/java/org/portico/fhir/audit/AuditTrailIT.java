@@ -200,15 +200,30 @@ class AuditTrailIT {
     void whenCreateRefusedThenFailureEventForTheCreate() throws Exception {
         String body = "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},"
                 + "\"subject\":{\"reference\":\"Patient/" + a.id() + "\"}}";
-        HttpResponse<String> r = send(request("/Observation", tokenA("patient/*.cruds"))
+        // a read-only token: the create is refused
+        HttpResponse<String> r = send(request("/Observation", tokenA("patient/*.rs"))
                 .header("Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
-        // the current scope rules allow no writes; once they do, this event's outcome becomes 0
         assertThat(r.statusCode()).isEqualTo(403);
 
         AuditEvent e = awaitEvent(r);
         assertThat(e.getSubtypeFirstRep().getCode()).isEqualTo("create");
         assertThat(e.getAction()).isEqualTo(AuditEvent.AuditEventAction.C);
         assertThat(e.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._4);
+        assertThat(patientEntities(e)).containsExactly("Patient/" + a.id());
+    }
+
+    @Test
+    void whenCreateAllowedThenSuccessEventNamingTheNewResource() throws Exception {
+        String body = "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"text\":\"x\"},"
+                + "\"subject\":{\"reference\":\"Patient/" + a.id() + "\"}}";
+        HttpResponse<String> r = send(request("/Observation", tokenA("patient/Observation.c"))
+                .header("Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        assertThat(r.statusCode()).isEqualTo(201);
+
+        AuditEvent e = awaitEvent(r);
+        assertThat(e.getSubtypeFirstRep().getCode()).isEqualTo("create");
+        assertThat(e.getAction()).isEqualTo(AuditEvent.AuditEventAction.C);
+        assertThat(e.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
         assertThat(patientEntities(e)).containsExactly("Patient/" + a.id());
     }
 

@@ -186,14 +186,16 @@ abstract class AuthzItSupport {
         boolean json = !body.isBlank() && body.startsWith("{");
         JsonNode root = json ? JSON.readTree(body) : null;
         String searched = body;
-        if (root != null && (request.contains(victim.id()) || (victim.family() != null && request.contains(victim.family())))) {
+        if (root != null) {
             JsonNode copy = root.deepCopy();
-            if (copy.isObject()) {
+            boolean echoes = request.contains(victim.id()) || (victim.family() != null && request.contains(victim.family()));
+            if (copy.isObject() && echoes) {
                 ((com.fasterxml.jackson.databind.node.ObjectNode) copy).remove("link");
                 if (copy.path("resourceType").asText().equals("OperationOutcome")) {
                     copy.path("issue").forEach(i -> ((com.fasterxml.jackson.databind.node.ObjectNode) i).remove("diagnostics"));
                 }
             }
+            withoutRecordedRequests(copy);
             searched = copy.toString();
         }
         if (searched.contains(victim.id())) {
@@ -206,6 +208,25 @@ abstract class AuthzItSupport {
             walk(root, victim, found);
         }
         return found;
+    }
+
+    /**
+     * An AuditEvent in the patient's access log records the text of requests made for that patient
+     * (the request line, the query, the failure description): the matrix's own earlier requests
+     * with A's tokens name B there, as any app's own input would. That is the caller's input, not
+     * B's data, so those fields are not searched; everything else in an AuditEvent is (a reference
+     * to B or to B's resources, B as the patient of an event, still counts as a leak).
+     */
+    private static void withoutRecordedRequests(JsonNode node) {
+        if (node.isObject()) {
+            if (node.path("resourceType").asText().equals("AuditEvent")) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) node).remove("outcomeDesc");
+                node.path("entity").forEach(e -> ((com.fasterxml.jackson.databind.node.ObjectNode) e).remove(List.of("description", "query")));
+            }
+            node.forEach(AuthzItSupport::withoutRecordedRequests);
+        } else if (node.isArray()) {
+            node.forEach(AuthzItSupport::withoutRecordedRequests);
+        }
     }
 
     private static void walk(JsonNode node, PatientData victim, List<String> found) {
