@@ -264,8 +264,8 @@ final class G10 {
         }
         Set<String> grantedTypes = new LinkedHashSet<>();
         for (String s : got) {
-            if (!s.contains("/")) {
-                continue;
+            if (!s.startsWith("patient/") && !s.startsWith("user/") && !s.startsWith("system/")) {
+                continue; // openid, fhirUser, launch/patient...
             }
             String[] p = parse(s);
             if (p == null) {
