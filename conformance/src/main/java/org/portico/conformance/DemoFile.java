@@ -35,7 +35,7 @@ public record DemoFile(List<Credentials> users, List<ClientRegistration> clients
             List<String> redirects = new ArrayList<>();
             client.path("redirect_uris").forEach(uri -> redirects.add(uri.asText()));
             if (redirects.isEmpty()) {
-                continue; // a backend-services client (client_credentials): it cannot launch
+                continue; // a backend-services client (client_credentials): no launch, nothing for the browser tests
             }
             boolean isPublic = "public".equals(client.path("type").asText());
             clients.add(new ClientRegistration(

@@ -77,6 +77,8 @@ public final class LocalDeployment implements AutoCloseable {
         fhirEnv.put("SERVER_PORT", Integer.toString(fhirPort));
         Map<String, String> authEnv = new HashMap<>(common);
         authEnv.put("SERVER_PORT", Integer.toString(authPort));
+        // the suite registers its apps like developers do, more than the default 20 an hour from one address
+        authEnv.put("PORTICO_AUTH_REGISTRATION_RATELIMIT_REQUESTS", "1000");
 
         ServerProcess fhir = null;
         ServerProcess auth = null;

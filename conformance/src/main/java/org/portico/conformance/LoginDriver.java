@@ -44,16 +44,64 @@ public final class LoginDriver {
     /** Logs in and approves the consent form with the checkboxes of {@code untick} cleared. */
     public AuthorizationOutcome authorize(
             HttpSession session, AuthorizationRequest request, Credentials user, Set<String> untick) {
+        return authorize(session, request, user, Choices.untick(untick));
+    }
+
+    /** Sends the request by GET, logs in, answers the patient picker and the consent page as {@code choices} say. */
+    public AuthorizationOutcome authorize(
+            HttpSession session, AuthorizationRequest request, Credentials user, Choices choices) {
         URI start = request.toUri();
+        return run(session, session.get(start), start, request.redirectUri(), user, choices);
+    }
+
+    /**
+     * Sends the request as an {@code application/x-www-form-urlencoded} POST to the authorization
+     * endpoint (SMART capability {@code authorize-post}), then goes on as {@link #authorize}.
+     */
+    public AuthorizationOutcome authorizeByPost(
+            HttpSession session, AuthorizationRequest request, Credentials user, Choices choices) {
+        URI endpoint = request.authorizationEndpoint();
+        return run(session, session.postForm(endpoint, request.parameters()), endpoint, request.redirectUri(), user, choices);
+    }
+
+    /**
+     * What the user does on the way.
+     *
+     * @param untick  values of the consent checkboxes (resource scopes and granular categories) to clear;
+     *                every other box is submitted as the page has it
+     * @param patient the patient to choose on the patient picker; null keeps the page's default
+     */
+    public record Choices(Set<String> untick, String patient) {
+
+        public Choices {
+            untick = Set.copyOf(untick);
+        }
+
+        public static Choices approveAll() {
+            return new Choices(Set.of(), null);
+        }
+
+        public static Choices untick(Set<String> untick) {
+            return new Choices(untick, null);
+        }
+
+        public static Choices pickPatient(String patient) {
+            return new Choices(Set.of(), patient);
+        }
+    }
+
+    private AuthorizationOutcome run(
+            HttpSession session, Response first, URI start, String redirectUri, Credentials user, Choices choices) {
         List<String> trail = new ArrayList<>();
         boolean loggedIn = false;
+        boolean picked = false;
         boolean consented = false;
-        Response response = session.get(start);
+        Response response = first;
         for (int step = 0; step < MAX_STEPS; step++) {
             trail.add(redactCode(response.describe()));
             if (response.isRedirect()) {
                 URI location = response.location().orElseThrow();
-                boolean toClient = isRedirectUri(location, request.redirectUri());
+                boolean toClient = isRedirectUri(location, redirectUri);
                 if (toClient || !sameOrigin(location, start)) {
                     trail.add("-> " + redactCode(location.toString()));
                     return new AuthorizationOutcome(location, toClient, response, trail);
@@ -66,13 +114,18 @@ public final class LoginDriver {
             }
             Document page = Jsoup.parse(response.body(), response.uri().toString());
             Optional<HtmlForm> login = form(page, forms.loginForm(), response.uri());
+            Optional<HtmlForm> picker = forms.pickerForm() == null
+                    ? Optional.empty() : form(page, forms.pickerForm(), response.uri());
             Optional<HtmlForm> consent = form(page, forms.consentForm(), response.uri());
             if (login.isPresent() && !loggedIn) {
                 loggedIn = true;
                 response = submitLogin(session, login.get(), user);
-            } else if (consent.isPresent() && !consented) {
+            } else if (picker.isPresent() && !picked) {
+                picked = true;
+                response = submitPicker(session, picker.get(), choices.patient());
+            } else if (picker.isEmpty() && consent.isPresent() && !consented) {
                 consented = true;
-                response = submitConsent(session, consent.get(), untick);
+                response = submitConsent(session, consent.get(), choices.untick());
             } else {
                 return stopped(response, trail);
             }
@@ -111,6 +164,17 @@ public final class LoginDriver {
         return response;
     }
 
+    private Response submitPicker(HttpSession session, HtmlForm form, String patient) {
+        Element submitter = form.submitButtons().stream().findFirst().orElse(null);
+        var entries = new ArrayList<>(form.entries(submitter,
+                control -> patient != null && control.attr("name").equals(forms.patientField()),
+                Map.of()));
+        if (patient != null) {
+            entries.add(new java.util.AbstractMap.SimpleEntry<>(forms.patientField(), patient));
+        }
+        return submit(session, form, entries);
+    }
+
     private Response submitLogin(HttpSession session, HtmlForm form, Credentials user) {
         Element submitter = form.submitButtons().stream().findFirst().orElse(null);
         var entries = form.entries(submitter, control -> false,
@@ -121,7 +185,8 @@ public final class LoginDriver {
     private Response submitConsent(HttpSession session, HtmlForm form, Set<String> untick) {
         Element approve = approveButton(form);
         var entries = form.entries(approve,
-                control -> control.attr("name").equals(forms.scopeField())
+                control -> (control.attr("name").equals(forms.scopeField())
+                                || control.attr("name").equals(forms.granularField()))
                         && control.attr("type").equalsIgnoreCase("checkbox")
                         && untick.contains(control.val()),
                 Map.of());

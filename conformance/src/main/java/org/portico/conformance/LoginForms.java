@@ -12,6 +12,11 @@ package org.portico.conformance;
  * @param scopeField    name of the consent checkboxes whose value is a scope
  * @param approveButton selects the approve button inside the consent form; null means the first submit
  *                      button that does not read as deny/cancel
+ * @param pickerForm    selects the patient picker form (shown before consent when the user may act for
+ *                      several patients); null when the server has none
+ * @param patientField  name of the picker's patient radios
+ * @param granularField name of the consent checkboxes whose value is a category-restricted (granular)
+ *                      scope offered under a resource scope
  */
 public record LoginForms(
         String loginForm,
@@ -19,7 +24,16 @@ public record LoginForms(
         String passwordField,
         String consentForm,
         String scopeField,
-        String approveButton) {
+        String approveButton,
+        String pickerForm,
+        String patientField,
+        String granularField) {
+
+    /** A server without patient picker or granular consent. */
+    public LoginForms(String loginForm, String usernameField, String passwordField, String consentForm,
+            String scopeField, String approveButton) {
+        this(loginForm, usernameField, passwordField, consentForm, scopeField, approveButton, null, null, null);
+    }
 
     public static LoginForms defaults() {
         return new LoginForms(
@@ -28,6 +42,9 @@ public record LoginForms(
                 "password",
                 "form:has(input[name=scope])",
                 "scope",
-                null);
+                null,
+                "form#patient-picker",
+                "patient",
+                "granular_scope");
     }
 }

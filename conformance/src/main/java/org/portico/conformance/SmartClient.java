@@ -1,9 +1,7 @@
 package org.portico.conformance;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -87,17 +85,65 @@ public final class SmartClient {
 
     /** A token endpoint request authenticated as the client: HTTP Basic when it has a secret, else client_id in the body. */
     public Response tokenRequest(ClientRegistration client, Map<String, String> form, String... headers) {
+        return tokenRequest(ClientAuthentication.of(client), form, headers);
+    }
+
+    /** A token endpoint request authenticated as {@code auth} says. */
+    public Response tokenRequest(ClientAuthentication auth, Map<String, String> form, String... headers) {
+        return clientRequest(discovery().tokenEndpoint(), auth, form, headers);
+    }
+
+    /** A form POST to an endpoint that authenticates clients (token, introspection, revocation). */
+    public Response clientRequest(URI endpoint, ClientAuthentication auth, Map<String, String> form, String... headers) {
         Map<String, String> body = new LinkedHashMap<>(form);
-        String[] allHeaders = headers;
-        if (client.isPublic()) {
-            body.put("client_id", client.clientId());
-        } else {
-            String basic = Base64.getEncoder().encodeToString(
-                    (HttpSession.encode(client.clientId()) + ":" + HttpSession.encode(client.clientSecret()))
-                            .getBytes(StandardCharsets.UTF_8));
-            allHeaders = append(headers, "Authorization", "Basic " + basic);
+        java.util.List<String> allHeaders = new java.util.ArrayList<>(Arrays.asList(headers));
+        if (auth != null) {
+            auth.apply(endpoint, body, allHeaders);
         }
-        return http.postForm(discovery().tokenEndpoint(), body, append(allHeaders, "Accept", "application/json"));
+        allHeaders.add("Accept");
+        allHeaders.add("application/json");
+        return http.postForm(endpoint, body, allHeaders.toArray(String[]::new));
+    }
+
+    /** The authorization_code grant with the given client authentication. */
+    public Response exchangeCode(ClientAuthentication auth, String code, String redirectUri, String verifier) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "authorization_code");
+        form.put("code", code);
+        form.put("redirect_uri", redirectUri);
+        form.put("code_verifier", verifier);
+        return tokenRequest(auth, form);
+    }
+
+    /** The refresh_token grant; a null scope leaves the parameter out. */
+    public Response refresh(ClientAuthentication auth, String refreshToken, String scope) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "refresh_token");
+        form.put("refresh_token", refreshToken);
+        if (scope != null) {
+            form.put("scope", scope);
+        }
+        return tokenRequest(auth, form);
+    }
+
+    /**
+     * A standalone launch (GET authorize) in a fresh browser session with the given client
+     * authentication at the token endpoint and the user's choices on the picker and consent pages.
+     */
+    public Launch launch(String clientId, String redirectUri, ClientAuthentication auth, Credentials user, String scope,
+            LoginDriver.Choices choices) {
+        Pkce pkce = Pkce.generate();
+        AuthorizationRequest request = AuthorizationRequest.standalone(
+                discovery().authorizationEndpoint(), clientId, redirectUri, scope, fhirBase, pkce);
+        AuthorizationOutcome outcome = loginDriver.authorize(new HttpSession(), request, user, choices);
+        Response tokenExchange = outcome.code()
+                .map(code -> exchangeCode(auth, code, request.redirectUri(), pkce.verifier()))
+                .orElse(null);
+        return new Launch(request, pkce, outcome, tokenExchange);
+    }
+
+    public LoginDriver loginDriver() {
+        return loginDriver;
     }
 
     /** GET {fhirBase}/{path} with the access token and optional header pairs. */

@@ -48,6 +48,7 @@ public record SmartConfiguration(
             "patient/Patient.rs", "patient/Observation.rs", "patient/Condition.rs",
             "patient/AllergyIntolerance.rs", "patient/MedicationRequest.rs", "patient/Immunization.rs",
             "patient/Procedure.rs", "patient/DiagnosticReport.rs", "patient/Encounter.rs",
+            "user/*.rs", "user/*.read",
             "system/*.rs", "system/*.read");
 
     /** The capabilities Portico really implements; each is exercised by the conformance suite. */
@@ -65,6 +66,7 @@ public record SmartConfiguration(
             Capability.CONTEXT_EHR_ENCOUNTER,
             Capability.CONTEXT_STANDALONE_PATIENT,
             Capability.PERMISSION_PATIENT,
+            Capability.PERMISSION_USER,
             Capability.PERMISSION_V1,
             Capability.PERMISSION_V2,
             Capability.PERMISSION_OFFLINE,

@@ -30,12 +30,12 @@ class SmartConfigurationTest {
 
     @Test
     void whenG10CapabilitiesThenAdvertised() {
-        // checklist section 3: the union over the standalone, EHR and v1-scope scenarios, less permission-user
+        // checklist section 3: the union over the standalone, EHR and v1-scope scenarios
         assertThat(SmartConfiguration.PORTICO_CAPABILITIES).contains(
                 "launch-standalone", "launch-ehr", "authorize-post", "client-public", "client-confidential-symmetric",
                 "client-confidential-asymmetric", "sso-openid-connect", "context-standalone-patient",
                 "context-ehr-patient", "context-ehr-encounter", "context-banner", "context-style",
-                "permission-patient", "permission-v1", "permission-v2", "permission-offline");
+                "permission-patient", "permission-user", "permission-v1", "permission-v2", "permission-offline");
     }
 
     @Test
