@@ -40,14 +40,7 @@ class FhirServerIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         PostgresTestDatabase db = PostgresTestDatabase.get();
-        registry.add("portico.fhir.db.url", db::url);
-        registry.add("portico.fhir.db.username", db::user);
-        registry.add("portico.fhir.db.password", db::password);
-        registry.add("portico.fhir.base-url", TestTokens.FHIR_BASE::toString);
-        registry.add("portico.fhir.auth.issuer", TestTokens.ISSUER::toString);
-        registry.add("portico.fhir.auth.jwks-uri", () -> TOKENS.jwksUri().toString());
-        registry.add("portico.fhir.auth.revocation-feed-uri", () -> TOKENS.revocationFeedUri().toString());
-        registry.add("portico.fhir.demo-dir", () -> "../demo/fhir");
+        TestServerProperties.register(registry, db, TOKENS);
     }
 
     @AfterAll

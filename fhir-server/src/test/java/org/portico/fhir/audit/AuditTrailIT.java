@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.portico.fhir.PostgresTestDatabase;
+import org.portico.fhir.TestServerProperties;
 import org.portico.fhir.TestPatients;
 import org.portico.fhir.TestPatients.TestPatient;
 import org.portico.fhir.security.TestTokens;
@@ -60,14 +61,7 @@ class AuditTrailIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         PostgresTestDatabase db = PostgresTestDatabase.get();
-        registry.add("portico.fhir.db.url", db::url);
-        registry.add("portico.fhir.db.username", db::user);
-        registry.add("portico.fhir.db.password", db::password);
-        registry.add("portico.fhir.base-url", TestTokens.FHIR_BASE::toString);
-        registry.add("portico.fhir.auth.issuer", TestTokens.ISSUER::toString);
-        registry.add("portico.fhir.auth.jwks-uri", () -> TOKENS.jwksUri().toString());
-        registry.add("portico.fhir.auth.revocation-feed-uri", () -> TOKENS.revocationFeedUri().toString());
-        registry.add("portico.fhir.demo-dir", () -> "../demo/fhir");
+        TestServerProperties.register(registry, db, TOKENS);
         registry.add("portico.fhir.audit.drain-interval", () -> "200ms");
         // a schema of its own: FhirServerIT's server (same database, cached context) has a worker too
         registry.add("portico.fhir.db.schema", () -> "audit_it");

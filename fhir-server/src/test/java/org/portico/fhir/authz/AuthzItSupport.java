@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.portico.fhir.PostgresTestDatabase;
+import org.portico.fhir.TestServerProperties;
 import org.portico.fhir.TestPatients;
 import org.portico.fhir.authz.AuthzFixture.PatientData;
 import org.portico.fhir.security.TestTokens;
@@ -47,14 +48,7 @@ abstract class AuthzItSupport {
     static void properties(DynamicPropertyRegistry registry) {
         // these tests write (and HAPI caches searches in the database): a database of their own
         PostgresTestDatabase db = PostgresTestDatabase.get("authz");
-        registry.add("portico.fhir.db.url", db::url);
-        registry.add("portico.fhir.db.username", db::user);
-        registry.add("portico.fhir.db.password", db::password);
-        registry.add("portico.fhir.base-url", TestTokens.FHIR_BASE::toString);
-        registry.add("portico.fhir.auth.issuer", TestTokens.ISSUER::toString);
-        registry.add("portico.fhir.auth.jwks-uri", () -> TOKENS.jwksUri().toString());
-        registry.add("portico.fhir.auth.revocation-feed-uri", () -> TOKENS.revocationFeedUri().toString());
-        registry.add("portico.fhir.demo-dir", () -> "../demo/fhir");
+        TestServerProperties.register(registry, db, TOKENS);
         registry.add("logging.level.ca.uhn.fhir.rest.server.interceptor.ExceptionHandlingInterceptor", () -> "ERROR");
     }
 
