@@ -12,8 +12,6 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import ca.uhn.fhir.util.FhirTerser;
 import ca.uhn.fhir.util.UrlUtil;
-import com.nimbusds.jwt.SignedJWT;
-import java.text.ParseException;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,7 +23,6 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.portico.fhir.security.BearerTokenInterceptor;
 import org.portico.fhir.security.VerifiedToken;
-import org.portico.smart.claims.SmartClaims;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -51,7 +48,6 @@ public final class AuditCaptureInterceptor {
     static final int MAX_RESOURCES = 1000;
 
     private static final String STATE = AuditCaptureInterceptor.class.getName() + ".state";
-    private static final String BEARER = "bearer ";
     private static final Logger log = LoggerFactory.getLogger(AuditCaptureInterceptor.class);
 
     private final AuditOutbox outbox;
@@ -206,7 +202,7 @@ public final class AuditCaptureInterceptor {
                 requestUrl,
                 token == null ? null : token.clientId(),
                 token == null ? null : token.subject(),
-                token == null ? null : fhirUser(request),
+                token == null ? null : token.fhirUser(),
                 patients,
                 resources,
                 request instanceof ServletRequestDetails s ? s.getServletRequest().getRemoteAddr() : null,
@@ -264,19 +260,6 @@ public final class AuditCaptureInterceptor {
 
     private static boolean isAuditEventRequest(RequestDetails request) {
         return AUDIT_EVENT.equals(request.getResourceName());
-    }
-
-    /** The verified token's {@code fhirUser}; the token was verified by BearerTokenInterceptor. */
-    private static String fhirUser(RequestDetails request) {
-        String header = request.getHeader("Authorization");
-        if (header == null || !header.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
-            return null;
-        }
-        try {
-            return SignedJWT.parse(header.substring(BEARER.length()).trim()).getJWTClaimsSet().getStringClaim(SmartClaims.FHIR_USER);
-        } catch (ParseException | RuntimeException e) {
-            return null;
-        }
     }
 
     private static Shown shown(RequestDetails request) {

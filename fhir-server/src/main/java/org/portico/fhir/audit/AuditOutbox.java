@@ -8,11 +8,17 @@ import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The audit outbox table ({@value #TABLE}): a cheap synchronous INSERT per audited request, read and
+ * The audit outbox table ({@value #TABLE}): a synchronous INSERT per audited request, read and
  * deleted in batches by {@link AuditOutboxWorker}. Plain JDBC through Spring's {@link JdbcTemplate},
- * so an insert made inside a HAPI write transaction joins that transaction.
+ * so an insert made inside a HAPI write transaction joins that transaction. An insert outside any
+ * transaction (reads, searches, failures) is group-committed ({@link GroupCommit}): the rows of
+ * concurrent requests share one round trip and one commit, and each request still waits until its
+ * own row is committed.
  */
 public final class AuditOutbox {
 
@@ -24,19 +30,52 @@ public final class AuditOutbox {
             + "request_url, client_id, user_sub, fhir_user, patients, resources, source_address, request_id, detail";
     private static final String INSERT = "INSERT INTO " + TABLE + " (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
+    /** The most rows one group commit takes. */
+    static final int MAX_GROUP = 256;
+
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
     private final String selectBatch;
+    private final GroupCommit<AuditRecord> group;
 
     public AuditOutbox(DataSource dataSource, boolean postgres) {
         this.jdbc = new JdbcTemplate(Objects.requireNonNull(dataSource, "dataSource"));
+        this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        this.group = new GroupCommit<>(this::insertBatch, MAX_GROUP);
         // SKIP LOCKED lets several fhir-server instances drain the same outbox without taking the same rows
         this.selectBatch = "SELECT " + COLUMNS + " FROM " + TABLE + " WHERE attempts < " + MAX_ATTEMPTS
                 + " ORDER BY recorded LIMIT ?" + (postgres ? " FOR UPDATE SKIP LOCKED" : "");
     }
 
-    /** Stores the record; returns only once the database has it (or throws). */
+    /**
+     * Stores the record; returns only once the database has it (or throws). Inside a transaction the
+     * row joins it (committed or rolled back with the write it records); otherwise it is committed
+     * with the rows of concurrent requests.
+     */
     public void insert(AuditRecord r) {
-        jdbc.update(INSERT,
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            jdbc.update(INSERT, values(r));
+        } else {
+            group.submit(r);
+        }
+    }
+
+    /** How many commits the rows written outside a transaction took so far. */
+    public record GroupCommits(long commits, long rows) {}
+
+    /** Group commits so far (benchmarks and tests). */
+    public GroupCommits groupCommits() {
+        return new GroupCommits(group.batches(), group.items());
+    }
+
+    /** One transaction, one round trip (a JDBC batch), one commit. */
+    private void insertBatch(List<AuditRecord> records) {
+        List<Object[]> rows = records.stream().map(AuditOutbox::values).toList();
+        tx.executeWithoutResult(status -> jdbc.batchUpdate(INSERT, rows));
+    }
+
+    private static Object[] values(AuditRecord r) {
+        return new Object[] {
                 r.id(),
                 Timestamp.from(r.recorded()),
                 r.interaction(),
@@ -51,7 +90,7 @@ public final class AuditOutbox {
                 join(r.resources()),
                 cut(r.sourceAddress(), 64),
                 cut(r.requestId(), 64),
-                cut(r.detail(), 1024));
+                cut(r.detail(), 1024)};
     }
 
     /** The oldest rows, locked for this transaction on PostgreSQL. */

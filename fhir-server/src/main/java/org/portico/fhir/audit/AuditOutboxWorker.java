@@ -54,7 +54,7 @@ public final class AuditOutboxWorker implements SmartLifecycle {
     }
 
     /** One batch; returns the number of AuditEvents stored. */
-    synchronized int drainBatch() {
+    public synchronized int drainBatch() {
         List<AuditRecord> failed;
         try {
             Integer stored = tx.execute(status -> {

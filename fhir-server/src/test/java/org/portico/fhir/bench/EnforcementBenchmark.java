@@ -7,20 +7,25 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
 import org.portico.fhir.FhirServerApplication;
 import org.portico.fhir.PostgresTestDatabase;
 import org.portico.fhir.TestPatients;
 import org.portico.fhir.TestPatients.TestPatient;
+import org.portico.fhir.audit.AuditOutbox;
+import org.portico.fhir.audit.AuditOutboxWorker;
 import org.portico.fhir.security.TestTokens;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * What Portico's security costs on the FHIR API: the same requests against {@code /fhir} (Bearer
@@ -31,19 +36,29 @@ import org.springframework.context.ConfigurableApplicationContext;
  *
  * <p>Run with {@code bin/bench enforcement}. System properties: {@code bench.threads} (16),
  * {@code bench.seconds} (10 per measurement), {@code bench.rounds} (3), {@code bench.warmup} (30 s
- * per side and workload). Any non-200 answer is counted and printed; a run with errors is not a result.
+ * per side and workload), {@code bench.only} (workload names to run, by prefix, comma-separated:
+ * {@code "read Patient,search Obs"}). Any non-200 answer is counted and printed; a run with errors is not a result.
  */
 public final class EnforcementBenchmark {
 
+    private static ServerCpu cpu;
+
     private record Workload(String name, String path) {}
 
-    private record Sample(double perSecond, long errors) {}
+    /** Requests/s, non-200 answers, and server CPU (JVM request threads + PostgreSQL backends) per request. */
+    private record Sample(double perSecond, long errors, double cpuMicros) {}
+
+    /** What turning one outbox row into an AuditEvent costs, measured on a sample of a workload's rows. */
+    private record Drain(int events, double cpuMicrosPerEvent) {}
 
     public static void main(String[] args) throws Exception {
         int threads = Integer.getInteger("bench.threads", 16);
         int seconds = Integer.getInteger("bench.seconds", 10);
         int rounds = Integer.getInteger("bench.rounds", 3);
         int warmup = Integer.getInteger("bench.warmup", 30);
+        int drainSample = Integer.getInteger("bench.drain-sample", 400);
+        List<String> only = Arrays.stream(System.getProperty("bench.only", "").split(","))
+                .map(String::trim).filter(n -> !n.isEmpty()).toList();
         TestTokens tokens = new TestTokens();
         PostgresTestDatabase db = PostgresTestDatabase.get();
         ConfigurableApplicationContext app = new SpringApplicationBuilder(FhirServerApplication.class, OpenEndpoint.class)
@@ -68,7 +83,8 @@ public final class EnforcementBenchmark {
                     new Workload("read Patient", "/Patient/" + patient.id()),
                     new Workload("read Observation", "/Observation/" + patient.observationIds().get(0)),
                     new Workload("search Observation?patient&category", "/Observation?patient=" + patient.id() + "&category=laboratory"),
-                    new Workload("search Condition?patient", "/Condition?patient=" + patient.id()));
+                    new Workload("search Condition?patient", "/Condition?patient=" + patient.id()))
+                    .stream().filter(w -> only.isEmpty() || only.stream().anyMatch(w.name()::startsWith)).toList();
             String secured = "http://127.0.0.1:" + port + "/fhir";
             String open = "http://127.0.0.1:" + port + OpenEndpoint.PATH;
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -79,8 +95,17 @@ public final class EnforcementBenchmark {
                 run(http, secured + w.path(), token, threads, warmup);
                 run(http, open + w.path(), null, threads, warmup);
             }
-            System.out.printf(Locale.ROOT, "%n%-40s %22s %22s %8s%n", "workload (requests/s)", "secured median (min-max)", "open median (min-max)", "ratio");
+            AuditOutboxWorker worker = app.getBean(AuditOutboxWorker.class);
+            JdbcTemplate jdbc = new JdbcTemplate(app.getBean(DataSource.class));
+            // the worker is paused while requests are measured, and its cost measured on its own below,
+            // so that draining one workload's rows is never counted against another workload or side
+            worker.stop();
+            cpu = new ServerCpu(app.getBean(DataSource.class), "http-nio-");
+            System.out.printf(Locale.ROOT, "%n%-40s %22s %22s %6s %18s %6s %14s %6s%n", "workload", "secured req/s (min-max)",
+                    "open req/s (min-max)", "ratio", "CPU us/req sec/open", "ratio", "AuditEvent CPU", "ratio*");
+            List<String> notes = new ArrayList<>();
             for (Workload w : workloads) {
+                jdbc.update("DELETE FROM portico_audit_outbox");
                 List<Sample> s = new ArrayList<>();
                 List<Sample> o = new ArrayList<>();
                 for (int r = 0; r < rounds; r++) {
@@ -92,10 +117,29 @@ public final class EnforcementBenchmark {
                         s.add(run(http, secured + w.path(), token, threads, seconds));
                     }
                 }
+                Drain drain = drain(worker, jdbc, drainSample);
                 long errors = s.stream().mapToLong(Sample::errors).sum() + o.stream().mapToLong(Sample::errors).sum();
-                System.out.printf(Locale.ROOT, "%-40s %22s %22s %8.2f%s%n", w.name(), summary(s), summary(o),
-                        median(s) / median(o), errors == 0 ? "" : "  (" + errors + " non-200 answers: not a result)");
+                double cpuSecured = medianCpu(s);
+                double cpuOpen = medianCpu(o);
+                System.out.printf(Locale.ROOT, "%-40s %22s %22s %6.2f %18s %6.2f %14s %6.2f%s%n", w.name(), summary(s), summary(o),
+                        median(s) / median(o),
+                        String.format(Locale.ROOT, "%.0f / %.0f", cpuSecured, cpuOpen), cpuOpen / cpuSecured,
+                        String.format(Locale.ROOT, "%.0f us", drain.cpuMicrosPerEvent()),
+                        cpuOpen / (cpuSecured + drain.cpuMicrosPerEvent()),
+                        errors == 0 ? "" : "  (" + errors + " non-200 answers: not a result)");
+                notes.add(String.format(Locale.ROOT, "%s: AuditEvent cost measured on %d events", w.name(), drain.events()));
             }
+            System.out.printf(Locale.ROOT, "%nratio = secured/open throughput (noisy when other processes share the CPUs);"
+                    + "%nCPU us/req = CPU of Tomcat's threads + PostgreSQL backends per request, ratio = open/secured (what the"
+                    + "%nthroughput ratio is on an otherwise idle CPU-bound machine); AuditEvent CPU = turning one outbox row into"
+                    + "%nan AuditEvent (the worker, later); ratio* = open/(secured + AuditEvent): the cost with the audit trail complete.%n");
+            if (!cpu.postgresVisible()) {
+                System.out.println("PostgreSQL's backends are not visible in /proc: CPU figures are the JVM's alone.");
+            }
+            notes.forEach(System.out::println);
+            AuditOutbox.GroupCommits commits = app.getBean(AuditOutbox.class).groupCommits();
+            System.out.printf(Locale.ROOT, "%naudit outbox: %d rows in %d group commits (%.1f rows per commit)%n",
+                    commits.rows(), commits.commits(), commits.commits() == 0 ? 0.0 : (double) commits.rows() / commits.commits());
         } finally {
             app.close();
             tokens.close();
@@ -114,6 +158,8 @@ public final class EnforcementBenchmark {
             builder.header("Authorization", "Bearer " + token);
         }
         HttpRequest request = builder.build();
+        long jvmBefore = cpu == null ? 0 : cpu.jvmNanos();
+        long pgBefore = cpu == null ? 0 : cpu.postgresNanos();
         long start = System.nanoTime();
         for (int i = 0; i < threads; i++) {
             Thread t = new Thread(() -> {
@@ -139,11 +185,42 @@ public final class EnforcementBenchmark {
         stop.set(true);
         finished.await();
         double elapsed = (System.nanoTime() - start) / 1e9;
-        return new Sample(done.get() / elapsed, errors.get());
+        double cpuNanos = cpu == null ? 0 : (cpu.jvmNanos() - jvmBefore) + (cpu.postgresNanos() - pgBefore);
+        long requests = Math.max(1, done.get() + errors.get());
+        return new Sample(done.get() / elapsed, errors.get(), cpuNanos / 1e3 / requests);
+    }
+
+    /**
+     * Stores up to {@code sample} of the outbox's rows as AuditEvents, as the worker does, measuring the
+     * CPU of this thread and of PostgreSQL; then empties the outbox.
+     */
+    private static Drain drain(AuditOutboxWorker worker, JdbcTemplate jdbc, int sample) {
+        long jvmBefore = cpu.currentThreadNanos();
+        long pgBefore = cpu.postgresNanos();
+        int events = 0;
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (events < sample && System.nanoTime() < deadline) {
+            int n = worker.drainBatch();
+            if (n == 0) {
+                break;
+            }
+            events += n;
+        }
+        double nanos = (cpu.currentThreadNanos() - jvmBefore) + (cpu.postgresNanos() - pgBefore);
+        jdbc.update("DELETE FROM portico_audit_outbox");
+        return new Drain(events, events == 0 ? 0 : nanos / 1e3 / events);
+    }
+
+    private static double medianCpu(List<Sample> samples) {
+        return medianOf(samples.stream().map(Sample::cpuMicros).toList());
     }
 
     private static double median(List<Sample> samples) {
-        List<Double> v = new ArrayList<>(samples.stream().map(Sample::perSecond).toList());
+        return medianOf(samples.stream().map(Sample::perSecond).toList());
+    }
+
+    private static double medianOf(List<Double> values) {
+        List<Double> v = new ArrayList<>(values);
         Collections.sort(v);
         int n = v.size();
         return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;

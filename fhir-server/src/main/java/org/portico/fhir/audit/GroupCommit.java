@@ -1,0 +1,138 @@
+package org.portico.fhir.audit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * Group commit: many threads each need their item durably stored before they go on; instead of one
+ * database round trip and one commit each, the items that arrive while a batch is being written are
+ * written together in the next batch, by whichever waiting thread finds the writer free (no extra
+ * thread, no hand-off when there is no contention: a lone caller writes its own batch of one at once).
+ *
+ * <p>{@link #submit} returns only once its item's batch was written, and throws what the writer threw
+ * for that batch. A failed batch is retried item by item, so one bad item fails only its own caller.
+ */
+final class GroupCommit<T> {
+
+    private static final class Pending<T> {
+        final T item;
+        boolean done;
+        RuntimeException failure;
+
+        Pending(T item) {
+            this.item = item;
+        }
+    }
+
+    private final Consumer<List<T>> writer;
+    private final int maxBatch;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition written = lock.newCondition();
+    private List<Pending<T>> queue = new ArrayList<>();
+    private boolean writing;
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong items = new AtomicLong();
+
+    /**
+     * @param writer   stores a batch in one transaction, or throws and stores none of it
+     * @param maxBatch the most items one write takes
+     */
+    GroupCommit(Consumer<List<T>> writer, int maxBatch) {
+        this.writer = Objects.requireNonNull(writer, "writer");
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be at least 1");
+        }
+        this.maxBatch = maxBatch;
+    }
+
+    /** Stores the item with whatever else is waiting; returns once it is stored, or throws. */
+    void submit(T item) {
+        Pending<T> mine = new Pending<>(item);
+        lock.lock();
+        try {
+            queue.add(mine);
+            while (!mine.done) {
+                if (writing) {
+                    written.awaitUninterruptibly();
+                    continue;
+                }
+                writing = true;
+                List<Pending<T>> batch = take();
+                lock.unlock();
+                boolean completed = false;
+                try {
+                    write(batch);
+                    completed = true;
+                } finally {
+                    lock.lock();
+                    for (Pending<T> p : batch) {
+                        if (!completed && p.failure == null) {
+                            // an Error in the writer: nobody may believe their item was stored
+                            p.failure = new IllegalStateException("the audit batch writer failed");
+                        }
+                        p.done = true;
+                    }
+                    writing = false;
+                    written.signalAll();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (mine.failure != null) {
+            throw mine.failure;
+        }
+    }
+
+    /** Batches written so far (for tests and benchmarks). */
+    long batches() {
+        return batches.get();
+    }
+
+    /** Items written so far (for tests and benchmarks). */
+    long items() {
+        return items.get();
+    }
+
+    private List<Pending<T>> take() {
+        if (queue.size() <= maxBatch) {
+            List<Pending<T>> batch = queue;
+            queue = new ArrayList<>();
+            return batch;
+        }
+        List<Pending<T>> batch = new ArrayList<>(queue.subList(0, maxBatch));
+        queue = new ArrayList<>(queue.subList(maxBatch, queue.size()));
+        return batch;
+    }
+
+    /** Called without the lock; sets each pending's failure. */
+    private void write(List<Pending<T>> batch) {
+        List<T> values = new ArrayList<>(batch.size());
+        batch.forEach(p -> values.add(p.item));
+        try {
+            writer.accept(values);
+            batches.incrementAndGet();
+            items.addAndGet(values.size());
+            return;
+        } catch (RuntimeException batchFailure) {
+            if (batch.size() == 1) {
+                batch.get(0).failure = batchFailure;
+                return;
+            }
+        }
+        for (Pending<T> p : batch) {
+            try {
+                writer.accept(List.of(p.item));
+                batches.incrementAndGet();
+                items.incrementAndGet();
+            } catch (RuntimeException e) {
+                p.failure = e;
+            }
+        }
+    }
+}
