@@ -45,7 +45,7 @@ class G10EhrLaunchIT {
 
     /** Signs in on the portal, opens the app, follows to the app's launch URL, authorizes by POST, exchanges the code. */
     static EhrLaunch ehrLaunch(SmartClient smart, G10.App app, Credentials user, String encounter, String scope) {
-        HttpSession browser = new HttpSession();
+        HttpSession browser = smart.newSession();
         Portal portal = new Portal(smart.discovery().issuer());
         Response redirect = portal.launch(browser, user, app.clientId(), null, encounter);
         Map<String, String> params = redirect.location().map(G10EhrLaunchIT::query).orElse(Map.of());
