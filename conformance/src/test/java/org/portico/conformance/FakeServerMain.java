@@ -2,6 +2,7 @@ package org.portico.conformance;
 
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -12,12 +13,13 @@ import java.security.KeyStore;
 import java.util.TreeMap;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * Stands in for a server jar in {@link LocalDeploymentIT}: prints its Portico environment and its
  * {@code javax.net.ssl} JVM options, then answers 200 to everything on {@code SERVER_PORT} until it is
- * stopped; over HTTPS with {@code SERVER_SSL_KEY_STORE} when {@code SERVER_SSL_ENABLED=true}, as
- * Spring Boot would.
+ * stopped; over HTTPS with {@code SERVER_SSL_KEY_STORE} (and {@code SERVER_SSL_ENABLED_PROTOCOLS})
+ * when {@code SERVER_SSL_ENABLED=true}, as Spring Boot would.
  */
 public final class FakeServerMain {
 
@@ -43,7 +45,17 @@ public final class FakeServerMain {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keyManagers.getKeyManagers(), null, null);
             HttpsServer https = HttpsServer.create(address, 0);
-            https.setHttpsConfigurator(new HttpsConfigurator(context));
+            String protocols = System.getenv("SERVER_SSL_ENABLED_PROTOCOLS");
+            https.setHttpsConfigurator(new HttpsConfigurator(context) {
+                @Override
+                public void configure(HttpsParameters parameters) {
+                    SSLParameters ssl = context.getDefaultSSLParameters();
+                    if (protocols != null) {
+                        ssl.setProtocols(protocols.split(","));
+                    }
+                    parameters.setSSLParameters(ssl);
+                }
+            });
             server = https;
         } else {
             server = HttpServer.create(address, 0);

@@ -122,7 +122,7 @@ class G10EhrLaunchIT {
     @Order(2)
     @DisplayName("3.8.02 TLS on the authorization endpoint")
     void row_3_8_02_tls() {
-        assumeTrue(smart.discovery().authorizationEndpoint().getScheme().equals("https"), G10StandaloneLaunchIT.TLS);
+        G10Tls.assertModernTlsOnly(smart, smart.discovery().authorizationEndpoint());
     }
 
     @Test
@@ -138,7 +138,7 @@ class G10EhrLaunchIT {
     @Order(4)
     @DisplayName("3.8.04 TLS on the token endpoint")
     void row_3_8_04_tls() {
-        assumeTrue(smart.discovery().tokenEndpoint().getScheme().equals("https"), G10StandaloneLaunchIT.TLS);
+        G10Tls.assertModernTlsOnly(smart, smart.discovery().tokenEndpoint());
     }
 
     @Test
