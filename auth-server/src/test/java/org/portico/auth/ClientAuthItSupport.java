@@ -80,6 +80,8 @@ abstract class ClientAuthItSupport {
         // short enough to watch a Cache-Control max-age of 2 s expire within a test
         registry.add("portico.auth.clients.jwks-cache-floor", () -> "1s");
         registry.add("portico.auth.clients.jwks-refetch-interval", () -> "0s");
+        // JWKS_SERVER is on 127.0.0.1: allowed explicitly, as an operator does for a test deployment
+        registry.add("portico.auth.clients.jwks-uri-allow-private", () -> "true");
     }
 
     @LocalServerPort

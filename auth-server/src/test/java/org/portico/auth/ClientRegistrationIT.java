@@ -127,6 +127,24 @@ class ClientRegistrationIT extends RegistrationITSupport {
     }
 
     @Test
+    void whenJwksUriPointsIntoTheServersNetworkThen400InvalidClientMetadata() {
+        // the default: no jwks-uri-allow-private; each class of address the server must not fetch from
+        for (String jwksUri : List.of("https://127.0.0.1/jwks.json", "https://localhost:8443/jwks.json",
+                "https://[::1]/jwks.json", "https://10.0.0.5/jwks.json", "https://172.20.0.2/jwks.json",
+                "https://192.168.1.10/jwks.json", "https://[fd00::1]/jwks.json", "https://169.254.169.254/latest/meta-data",
+                "https://[fe80::1]/jwks.json", "https://224.0.0.251/jwks.json", "https://0.0.0.0/jwks.json")) {
+            Map<String, Object> backend = new LinkedHashMap<>();
+            backend.put("token_endpoint_auth_method", "private_key_jwt");
+            backend.put("grant_types", List.of("client_credentials"));
+            backend.put("scope", "system/*.rs");
+            backend.put("jwks_uri", jwksUri);
+            HttpResponse<String> response = register(backend);
+            assertError(response, "invalid_client_metadata");
+            assertThat(response.body()).as(jwksUri).contains("resolves to a").contains("jwks_uri");
+        }
+    }
+
+    @Test
     void whenMetadataInvalidThen400WithRfc7591Error() {
         Map<String, Object> badRedirect = publicApp("bad");
         badRedirect.put("redirect_uris", List.of("http://app.example.org/callback"));

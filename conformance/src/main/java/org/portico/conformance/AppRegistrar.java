@@ -8,11 +8,12 @@ import java.util.Map;
 /** Registers apps the way a developer does: RFC 7591 dynamic client registration at the server's registration endpoint. */
 public final class AppRegistrar {
 
-    private final HttpSession http = new HttpSession();
+    private final HttpSession http;
     private final URI registrationEndpoint;
 
-    public AppRegistrar(URI registrationEndpoint) {
+    public AppRegistrar(URI registrationEndpoint, HttpSession http) {
         this.registrationEndpoint = registrationEndpoint;
+        this.http = http;
     }
 
     public URI registrationEndpoint() {

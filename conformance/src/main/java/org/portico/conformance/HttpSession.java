@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
 
 /**
  * What a browser tab or an app holds: an HTTP client with its own cookie jar that never follows
@@ -25,9 +26,16 @@ public final class HttpSession {
 
     private final HttpClient client;
 
+    /** A session that validates certificates with the JVM's default trust store. */
     public HttpSession() {
+        this(Deployment.defaultSslContext());
+    }
+
+    /** A session that validates certificates with {@code sslContext} (see {@link Deployment#sslContext()}). */
+    public HttpSession(SSLContext sslContext) {
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
+                .sslContext(sslContext)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
                 .connectTimeout(CONNECT_TIMEOUT)

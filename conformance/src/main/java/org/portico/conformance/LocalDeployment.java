@@ -4,17 +4,22 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * Both Portico servers started from their jars on free ports, on a fresh PostgreSQL database with the
- * demo data loaded: what the end-to-end suite runs against when no deployment is named. Closing it
- * stops both servers and drops the database.
+ * demo data loaded: what the end-to-end suite runs against when no deployment is named. With TLS (the
+ * default) both serve HTTPS on {@code https://localhost:<port>} with a {@link SelfSignedCertificate}
+ * made for the run, TLS 1.2 and 1.3 only, and trust it in their calls to each other. Closing it stops
+ * both servers and drops the database.
  */
 public final class LocalDeployment implements AutoCloseable {
 
@@ -29,9 +34,10 @@ public final class LocalDeployment implements AutoCloseable {
      * @param dbUser         PostgreSQL user (needs CREATEDB)
      * @param dbPassword     its password, may be null
      * @param startTimeout   how long both servers together may take to become ready
+     * @param tls            serve HTTPS with a self-signed certificate made in {@code <logDir>/tls}
      */
     public record Settings(Path repositoryRoot, Path logDir, Path java, List<String> jvmOptions,
-                           String dbAdminUrl, String dbUser, String dbPassword, Duration startTimeout) {}
+                           String dbAdminUrl, String dbUser, String dbPassword, Duration startTimeout, boolean tls) {}
 
     private static final int LOG_TAIL_LINES = 80;
 
@@ -54,8 +60,14 @@ public final class LocalDeployment implements AutoCloseable {
         DemoFile demo = DemoFile.read(demoFile);
         int fhirPort = freePort();
         int authPort = freePort();
-        URI fhirBase = URI.create("http://localhost:" + fhirPort + "/fhir");
-        URI issuer = URI.create("http://localhost:" + authPort);
+        SelfSignedCertificate certificate = settings.tls()
+                ? SelfSignedCertificate.generate(keytool(settings.java()), settings.logDir().resolve("tls"))
+                : null;
+        String scheme = certificate != null ? "https" : "http";
+        SSLContext sslContext = certificate != null ? certificate.sslContext() : Deployment.defaultSslContext();
+        List<String> jvmOptions = new ArrayList<>(settings.jvmOptions());
+        URI fhirBase = URI.create(scheme + "://localhost:" + fhirPort + "/fhir");
+        URI issuer = URI.create(scheme + "://localhost:" + authPort);
 
         PostgresDatabase database = PostgresDatabase.create(
                 settings.dbAdminUrl(), settings.dbUser(), settings.dbPassword(), "portico_e2e_");
@@ -72,6 +84,10 @@ public final class LocalDeployment implements AutoCloseable {
         }
         common.put("PORTICO_FHIR_DEMO_DIR", root.resolve("demo/fhir").toString());
         common.put("PORTICO_AUTH_DEMO_FILE", demoFile.toString());
+        if (certificate != null) {
+            common.putAll(certificate.serverEnvironment());
+            jvmOptions.addAll(certificate.serverJvmOptions());
+        }
 
         Map<String, String> fhirEnv = new HashMap<>(common);
         fhirEnv.put("SERVER_PORT", Integer.toString(fhirPort));
@@ -79,19 +95,22 @@ public final class LocalDeployment implements AutoCloseable {
         authEnv.put("SERVER_PORT", Integer.toString(authPort));
         // the suite registers its apps like developers do, more than the default 20 an hour from one address
         authEnv.put("PORTICO_AUTH_REGISTRATION_RATELIMIT_REQUESTS", "1000");
+        // the demo backend client's jwks_uri is served by the suite on localhost (G10BackendServicesAuthIT)
+        authEnv.put("PORTICO_AUTH_CLIENTS_JWKS_URI_ALLOW_PRIVATE", "true");
 
         ServerProcess fhir = null;
         ServerProcess auth = null;
         try {
-            fhir = ServerProcess.start("fhir-server", settings.java(), settings.jvmOptions(),
+            fhir = ServerProcess.start("fhir-server", settings.java(), jvmOptions,
                     root.resolve("fhir-server/target/portico-fhir-server.jar"), fhirEnv, settings.logDir(),
-                    URI.create(fhirBase + "/metadata"));
-            auth = ServerProcess.start("auth-server", settings.java(), settings.jvmOptions(),
+                    URI.create(fhirBase + "/metadata"), sslContext);
+            auth = ServerProcess.start("auth-server", settings.java(), jvmOptions,
                     root.resolve("auth-server/target/portico-auth-server.jar"), authEnv, settings.logDir(),
-                    URI.create(issuer + "/.well-known/openid-configuration"));
+                    URI.create(issuer + "/.well-known/openid-configuration"), sslContext);
             List<ServerProcess> servers = List.of(fhir, auth);
             awaitReady(servers, begin.plus(settings.startTimeout()));
-            return new LocalDeployment(database, servers, new Deployment(fhirBase, demo), Duration.between(begin, Instant.now()));
+            return new LocalDeployment(database, servers, new Deployment(fhirBase, demo, sslContext, certificate != null),
+                    Duration.between(begin, Instant.now()));
         } catch (RuntimeException e) {
             stopQuietly(auth, e);
             stopQuietly(fhir, e);
@@ -182,6 +201,19 @@ public final class LocalDeployment implements AutoCloseable {
                 cause.addSuppressed(e);
             }
         }
+    }
+
+    /** The {@code keytool} beside the servers' {@code java}, else this JVM's. */
+    private static Path keytool(Path launcher) {
+        Path parent = launcher.toAbsolutePath().getParent();
+        if (parent != null) {
+            for (String name : List.of("keytool", "keytool.exe")) {
+                if (Files.isExecutable(parent.resolve(name))) {
+                    return parent.resolve(name);
+                }
+            }
+        }
+        return Path.of(System.getProperty("java.home"), "bin", "keytool");
     }
 
     private static int freePort() {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 
 /**
  * A server jar run with {@code java -jar}, as users run it, its output going to a log file. Ready
@@ -21,30 +22,33 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServerProcess implements AutoCloseable {
 
-    private static final HttpClient PROBE = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2))
-            .build();
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
     private final String name;
     private final Process process;
     private final Path log;
     private final URI readiness;
+    private final HttpClient probe;
 
-    private ServerProcess(String name, Process process, Path log, URI readiness) {
+    private ServerProcess(String name, Process process, Path log, URI readiness, SSLContext sslContext) {
         this.name = name;
         this.process = process;
         this.log = log;
         this.readiness = readiness;
+        this.probe = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2))
+                .sslContext(sslContext)
+                .build();
     }
 
     /**
      * Starts {@code java <jvmOptions> -jar <jar>} with the given extra environment; output (stdout and
-     * stderr) goes to {@code <logDir>/<name>.log}.
+     * stderr) goes to {@code <logDir>/<name>.log}; an https readiness URL is probed trusting {@code sslContext}.
      */
     public static ServerProcess start(String name, Path java, List<String> jvmOptions, Path jar,
-                                      Map<String, String> environment, Path logDir, URI readiness) {
+                                      Map<String, String> environment, Path logDir, URI readiness,
+                                      SSLContext sslContext) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("The " + name + " jar " + jar.toAbsolutePath().normalize()
                     + " does not exist: build it first (./mvnw -B package -DskipTests, or ./mvnw verify from the repository root)");
@@ -62,7 +66,7 @@ public final class ServerProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().putAll(environment);
-            return new ServerProcess(name, builder.start(), log, readiness);
+            return new ServerProcess(name, builder.start(), log, readiness, sslContext);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + name + ": " + command, e);
         }
@@ -84,7 +88,7 @@ public final class ServerProcess implements AutoCloseable {
     public boolean isReady() {
         try {
             HttpRequest request = HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(5)).GET().build();
-            return PROBE.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return probe.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * A SMART app's view of a deployment: discovery, standalone launch with PKCE (the browser part played
@@ -13,17 +14,20 @@ public final class SmartClient {
 
     private final URI fhirBase;
     private final LoginDriver loginDriver;
-    private final HttpSession http = new HttpSession();
+    private final SSLContext sslContext;
+    private final HttpSession http;
     private SmartDiscovery discovery;
 
-    public SmartClient(URI fhirBase) {
-        this(fhirBase, new LoginDriver());
+    public SmartClient(URI fhirBase, SSLContext sslContext) {
+        this(fhirBase, new LoginDriver(), sslContext);
     }
 
-    public SmartClient(URI fhirBase, LoginDriver loginDriver) {
+    public SmartClient(URI fhirBase, LoginDriver loginDriver, SSLContext sslContext) {
         String base = fhirBase.toString();
         this.fhirBase = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
         this.loginDriver = loginDriver;
+        this.sslContext = sslContext;
+        this.http = new HttpSession(sslContext);
     }
 
     public URI fhirBase() {
@@ -32,6 +36,16 @@ public final class SmartClient {
 
     public HttpSession http() {
         return http;
+    }
+
+    /** A fresh browser session (own cookies) with this client's trust in the deployment's certificate. */
+    public HttpSession newSession() {
+        return new HttpSession(sslContext);
+    }
+
+    /** What this client validates the deployment's certificates with. */
+    public SSLContext sslContext() {
+        return sslContext;
     }
 
     /** {@code {fhirBase}/{path}}; the path may carry a query. */
@@ -61,7 +75,7 @@ public final class SmartClient {
     public Launch launch(ClientRegistration client, Credentials user, String scope) {
         Pkce pkce = Pkce.generate();
         AuthorizationRequest request = authorizationRequest(client, scope, pkce);
-        AuthorizationOutcome outcome = loginDriver.authorize(new HttpSession(), request, user);
+        AuthorizationOutcome outcome = loginDriver.authorize(newSession(), request, user);
         Response tokenExchange = outcome.code()
                 .map(code -> exchangeCode(client, code, request.redirectUri(), pkce.verifier()))
                 .orElse(null);
@@ -70,7 +84,7 @@ public final class SmartClient {
 
     /** Runs the browser part only, in a fresh browser session. */
     public AuthorizationOutcome authorize(AuthorizationRequest request, Credentials user) {
-        return loginDriver.authorize(new HttpSession(), request, user);
+        return loginDriver.authorize(newSession(), request, user);
     }
 
     /** The authorization_code grant (RFC 6749 §4.1.3 with RFC 7636 §4.5), with optional extra header pairs. */
@@ -135,7 +149,7 @@ public final class SmartClient {
         Pkce pkce = Pkce.generate();
         AuthorizationRequest request = AuthorizationRequest.standalone(
                 discovery().authorizationEndpoint(), clientId, redirectUri, scope, fhirBase, pkce);
-        AuthorizationOutcome outcome = loginDriver.authorize(new HttpSession(), request, user, choices);
+        AuthorizationOutcome outcome = loginDriver.authorize(newSession(), request, user, choices);
         Response tokenExchange = outcome.code()
                 .map(code -> exchangeCode(auth, code, request.redirectUri(), pkce.verifier()))
                 .orElse(null);

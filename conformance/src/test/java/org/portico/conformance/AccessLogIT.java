@@ -78,7 +78,7 @@ class AccessLogIT {
     @Test
     @Order(1)
     void patientSeesTheAppsReadsAndTheRefusalInPlainWordsWithinSeconds() throws InterruptedException {
-        HttpSession session = new HttpSession();
+        HttpSession session = deployment.newSession();
         Response first = browser.open(session, page(null), deployment.demo().user(0));
         assertThat(first.status()).as(first.toString()).isEqualTo(200);
 
@@ -115,7 +115,7 @@ class AccessLogIT {
     @Test
     @Order(2)
     void anotherPatientSeesNoneOfItAndCannotAskForIt() {
-        HttpSession session = new HttpSession();
+        HttpSession session = deployment.newSession();
         Response own = browser.open(session, page(null), deployment.demo().user(1));
         assertThat(own.status()).as(own.toString()).isEqualTo(200);
         Document page = Jsoup.parse(own.body());

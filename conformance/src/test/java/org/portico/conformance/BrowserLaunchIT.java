@@ -73,6 +73,11 @@ class BrowserLaunchIT {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync");
+        if (deployment.selfSignedCertificate()) {
+            // the local deployment's certificate is made for the run; only this browser is told to accept it
+            options.addArguments("--ignore-certificate-errors");
+            options.setAcceptInsecureCerts(true);
+        }
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of(executable("PORTICO_CHROMEDRIVER", "/usr/bin/chromedriver")).toFile())
                 .usingAnyFreePort()

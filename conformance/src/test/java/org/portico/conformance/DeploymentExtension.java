@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * {@code PORTICO_E2E_DEMO_FILE} (default: the repository's {@code demo/users.json}). Otherwise both
  * Portico servers are started from their jars on a fresh PostgreSQL database at
  * {@code PORTICO_TEST_DB_URL} ({@code PORTICO_TEST_DB_USER}, {@code PORTICO_TEST_DB_PASSWORD}); the JVM
- * they run on is {@code PORTICO_E2E_JAVA} or this one, with {@code PORTICO_E2E_JVM_OPTS} if set.
+ * they run on is {@code PORTICO_E2E_JAVA} or this one, with {@code PORTICO_E2E_JVM_OPTS} if set. They
+ * serve HTTPS with a certificate made for the run unless {@code PORTICO_E2E_TLS=false}.
  */
 public final class DeploymentExtension implements ParameterResolver {
 
@@ -60,7 +61,8 @@ public final class DeploymentExtension implements ParameterResolver {
                         env("PORTICO_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres"),
                         env("PORTICO_TEST_DB_USER", "postgres"),
                         System.getenv("PORTICO_TEST_DB_PASSWORD"),
-                        START_TIMEOUT));
+                        START_TIMEOUT,
+                        !"false".equalsIgnoreCase(env("PORTICO_E2E_TLS", "true"))));
                 System.out.printf("[e2e] servers ready in %d s: FHIR %s, database %s, logs in %s%n",
                         local.startupTime().toSeconds(), local.deployment().fhirBase(), local.databaseName(),
                         root.resolve("conformance/target/e2e-logs"));

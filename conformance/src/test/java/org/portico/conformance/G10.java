@@ -125,7 +125,7 @@ final class G10 {
     }
 
     static AppRegistrar registrar(SmartClient smart) {
-        return new AppRegistrar(URI.create(smart.discovery().json().path("registration_endpoint").asText()));
+        return new AppRegistrar(URI.create(smart.discovery().json().path("registration_endpoint").asText()), smart.newSession());
     }
 
     static App registerSymmetric(SmartClient smart, String name, boolean ehr) {

@@ -82,7 +82,7 @@ class G10AdditionalAuthorizationIT {
         Response before = smart.read("Patient/" + tokens.patient(), tokens.accessToken());
         assertThat(before.status()).as("the token works before revocation: " + before.describe()).isEqualTo(200);
 
-        Response revoke = new Portal(smart.discovery().issuer()).revoke(new HttpSession(), user, app.clientId());
+        Response revoke = new Portal(smart.discovery().issuer()).revoke(smart.newSession(), user, app.clientId());
         Instant revokedAt = Instant.now();
         assertThat(revoke.status()).as(revoke.toString()).isIn(200, 302, 303);
 
@@ -437,7 +437,7 @@ class G10AdditionalAuthorizationIT {
     @DisplayName("9.28.01 [9.27] consent UI offers Condition and Observation categories for resource-level scopes")
     void row_9_28_01_consentOffersCategories() {
         AuthorizationRequest request = request(apps.symmetric(), G10.GRANULAR_SELECTION, Pkce.generate());
-        Response consent = new Portal(smart.discovery().issuer()).open(new HttpSession(), request.toUri(), user);
+        Response consent = new Portal(smart.discovery().issuer()).open(smart.newSession(), request.toUri(), user);
         Document page = Jsoup.parse(consent.body(), consent.uri().toString());
         Set<String> values = new LinkedHashSet<>();
         Set<String> labels = new LinkedHashSet<>();

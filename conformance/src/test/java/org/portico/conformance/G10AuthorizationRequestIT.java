@@ -65,7 +65,7 @@ class G10AuthorizationRequestIT {
     @DisplayName("4.4 authorize by application/x-www-form-urlencoded POST (authorize-post) -> code + state")
     void row_4_4_postAuthorize() {
         AuthorizationRequest request = request(Pkce.generate());
-        AuthorizationOutcome outcome = smart.loginDriver().authorizeByPost(new HttpSession(), request,
+        AuthorizationOutcome outcome = smart.loginDriver().authorizeByPost(smart.newSession(), request,
                 G10.patientUser(deployment), LoginDriver.Choices.approveAll());
         assertThat(outcome.trail().get(0)).startsWith("POST ");
         assertThat(outcome.code()).as(outcome.describe()).isPresent();

@@ -103,7 +103,7 @@ class G10BackendServicesAuthIT {
     @Test
     @DisplayName("8.1.01 TLS on the token endpoint")
     void row_8_1_01_tls() {
-        assumeTrue(tokenEndpoint.getScheme().equals("https"), G10StandaloneLaunchIT.TLS);
+        G10Tls.assertModernTlsOnly(smart, tokenEndpoint);
     }
 
     @Test

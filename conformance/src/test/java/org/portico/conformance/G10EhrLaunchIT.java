@@ -45,7 +45,7 @@ class G10EhrLaunchIT {
 
     /** Signs in on the portal, opens the app, follows to the app's launch URL, authorizes by POST, exchanges the code. */
     static EhrLaunch ehrLaunch(SmartClient smart, G10.App app, Credentials user, String encounter, String scope) {
-        HttpSession browser = new HttpSession();
+        HttpSession browser = smart.newSession();
         Portal portal = new Portal(smart.discovery().issuer());
         Response redirect = portal.launch(browser, user, app.clientId(), null, encounter);
         Map<String, String> params = redirect.location().map(G10EhrLaunchIT::query).orElse(Map.of());
@@ -122,7 +122,7 @@ class G10EhrLaunchIT {
     @Order(2)
     @DisplayName("3.8.02 TLS on the authorization endpoint")
     void row_3_8_02_tls() {
-        assumeTrue(smart.discovery().authorizationEndpoint().getScheme().equals("https"), G10StandaloneLaunchIT.TLS);
+        G10Tls.assertModernTlsOnly(smart, smart.discovery().authorizationEndpoint());
     }
 
     @Test
@@ -138,7 +138,7 @@ class G10EhrLaunchIT {
     @Order(4)
     @DisplayName("3.8.04 TLS on the token endpoint")
     void row_3_8_04_tls() {
-        assumeTrue(smart.discovery().tokenEndpoint().getScheme().equals("https"), G10StandaloneLaunchIT.TLS);
+        G10Tls.assertModernTlsOnly(smart, smart.discovery().tokenEndpoint());
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -18,8 +19,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DeploymentExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class G10StandaloneLaunchIT {
-
-    static final String TLS = "requires TLS deployment (the local e2e deployment is plain HTTP on loopback)";
 
     private final Deployment deployment;
     private final SmartClient smart;
@@ -43,7 +42,7 @@ class G10StandaloneLaunchIT {
     @Test
     @DisplayName("1.9.01 TLS on the authorization endpoint")
     void row_1_9_01_tlsAuthorize() {
-        assumeTrue(smart.discovery().authorizationEndpoint().getScheme().equals("https"), TLS);
+        G10Tls.assertModernTlsOnly(smart, smart.discovery().authorizationEndpoint());
     }
 
     @Test
@@ -66,7 +65,7 @@ class G10StandaloneLaunchIT {
     @Test
     @DisplayName("1.9.04 TLS on the token endpoint")
     void row_1_9_04_tlsToken() {
-        assumeTrue(smart.discovery().tokenEndpoint().getScheme().equals("https"), TLS);
+        G10Tls.assertModernTlsOnly(smart, smart.discovery().tokenEndpoint());
     }
 
     @Test
@@ -190,8 +189,9 @@ class G10StandaloneLaunchIT {
     }
 
     @Test
-    @DisplayName("1.02/1.03 TLS version bookkeeping (TLS 1.0/1.1 refused)")
+    @DisplayName("1.02/1.03 TLS version bookkeeping (SSL 3.0, TLS 1.0/1.1 refused by the FHIR and the authorization server)")
     void row_1_02_tlsVersions() {
-        assumeTrue(smart.fhirBase().getScheme().equals("https"), TLS);
+        G10Tls.assertLegacyVersionsRefused(List.of(smart.fhirBase(), smart.discovery().authorizationEndpoint(),
+                smart.discovery().tokenEndpoint()));
     }
 }

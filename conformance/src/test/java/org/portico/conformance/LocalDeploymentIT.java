@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -37,7 +38,7 @@ class LocalDeploymentIT {
     void whenStartedThenBothServersGetTheirSettingsAndTheDatabaseExistsUntilClosed() throws Exception {
         checkout(true);
         String database;
-        try (LocalDeployment deployment = LocalDeployment.start(settings())) {
+        try (LocalDeployment deployment = LocalDeployment.start(settings(false))) {
             database = deployment.databaseName();
             assertThat(databaseExists(database)).isTrue();
             String fhirLog = Files.readString(root.resolve("logs/fhir-server.log"));
@@ -51,23 +52,55 @@ class LocalDeploymentIT {
             assertThat(authLog).contains("PORTICO_FHIR_BASE_URL=" + fhirBase)
                     .contains("PORTICO_AUTH_ISSUER=http://localhost:")
                     .contains("PORTICO_AUTH_DEMO_FILE=" + root.resolve("demo/users.json"));
+            assertThat(fhirLog + authLog).doesNotContain("SERVER_SSL_").doesNotContain("javax.net.ssl");
             assertThat(deployment.deployment().demo().users()).hasSize(1);
+            assertThat(deployment.deployment().selfSignedCertificate()).isFalse();
         }
         assertThat(databaseExists(database)).isFalse();
     }
 
     @Test
+    void whenStartedWithTlsThenBothServeHttpsWithTheRunsCertificateAndTrustIt() throws Exception {
+        checkout(true);
+        try (LocalDeployment deployment = LocalDeployment.start(settings(true))) {
+            Deployment started = deployment.deployment();
+            assertThat(started.fhirBase().getScheme()).isEqualTo("https");
+            assertThat(started.fhirBase().getHost()).isEqualTo("localhost");
+            assertThat(started.selfSignedCertificate()).isTrue();
+            Path keyStore = root.resolve("logs/tls/keystore.p12");
+            Path trustStore = root.resolve("logs/tls/truststore.p12");
+            assertThat(keyStore).isRegularFile();
+            assertThat(trustStore).isRegularFile();
+            for (String log : List.of("logs/fhir-server.log", "logs/auth-server.log")) {
+                assertThat(Files.readString(root.resolve(log)))
+                        .contains("SERVER_SSL_ENABLED=true")
+                        .contains("SERVER_SSL_KEY_STORE=" + keyStore)
+                        .contains("SERVER_SSL_ENABLED_PROTOCOLS=TLSv1.2,TLSv1.3")
+                        .contains("jvm -Djavax.net.ssl.trustStore=" + trustStore);
+            }
+            assertThat(Files.readString(root.resolve("logs/auth-server.log")))
+                    .contains("PORTICO_AUTH_ISSUER=https://localhost:");
+            // the readiness probes passed over HTTPS; the suite's own client trusts the certificate too
+            Response metadata = started.newSession().get(URI.create(started.fhirBase() + "/metadata"));
+            assertThat(metadata.status()).isEqualTo(200);
+            // ... and only because it was told to: the JVM's default trust store does not know it
+            assertThatThrownBy(() -> new HttpSession().get(URI.create(started.fhirBase() + "/metadata")))
+                    .hasCauseInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+        }
+    }
+
+    @Test
     void whenAJarIsMissingThenFailsNamingIt() throws Exception {
         checkout(false);
-        assertThatThrownBy(() -> LocalDeployment.start(settings()))
+        assertThatThrownBy(() -> LocalDeployment.start(settings(true)))
                 .hasMessageContaining("portico-auth-server.jar")
                 .hasMessageContaining("does not exist");
     }
 
-    private LocalDeployment.Settings settings() {
+    private LocalDeployment.Settings settings(boolean tls) {
         return new LocalDeployment.Settings(root, root.resolve("logs"),
                 Path.of(System.getProperty("java.home"), "bin", "java"), List.of("-Xmx64m"),
-                DB_URL, DB_USER, DB_PASSWORD, Duration.ofSeconds(60));
+                DB_URL, DB_USER, DB_PASSWORD, Duration.ofSeconds(60), tls);
     }
 
     /** A fake checkout: demo files and jars that run {@link FakeServerMain} from the test classes. */

@@ -16,6 +16,9 @@ import org.springframework.validation.annotation.Validated;
  * @param jwksFetchTimeout     connect and read timeout of a fetch
  * @param assertionMaxLifetime a client assertion's {@code exp} may be at most this far ahead (SMART: 5 minutes)
  * @param clockSkew            tolerated clock difference for {@code exp}/{@code nbf}
+ * @param jwksUriAllowPrivate  let a {@code jwks_uri} resolve to loopback, private and shared addresses
+ *                             ({@code PORTICO_AUTH_CLIENTS_JWKS_URI_ALLOW_PRIVATE}, default false): for
+ *                             an operator's own test deployments; see {@link JwksUriGuard}
  */
 @Validated
 @ConfigurationProperties(prefix = "portico.auth.clients")
@@ -26,4 +29,5 @@ public record ClientAuthProperties(
         @NotNull Duration jwksRefetchInterval,
         @NotNull Duration jwksFetchTimeout,
         @NotNull Duration assertionMaxLifetime,
-        @NotNull Duration clockSkew) {}
+        @NotNull Duration clockSkew,
+        boolean jwksUriAllowPrivate) {}

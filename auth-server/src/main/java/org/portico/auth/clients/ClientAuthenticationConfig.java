@@ -37,8 +37,17 @@ public class ClientAuthenticationConfig {
     private final Clock clock = Clock.systemUTC();
 
     @Bean
-    ClientJwks clientJwks(ClientAuthProperties settings) {
-        return new ClientJwks(settings, clock);
+    JwksUriGuard jwksUriGuard(ClientAuthProperties settings) {
+        if (settings.jwksUriAllowPrivate()) {
+            log.warn("portico.auth.clients.jwks-uri-allow-private is on: client jwks_uri may point at loopback and "
+                    + "private addresses (for test deployments only)");
+        }
+        return JwksUriGuard.system(settings.jwksUriAllowPrivate());
+    }
+
+    @Bean
+    ClientJwks clientJwks(ClientAuthProperties settings, JwksUriGuard guard) {
+        return new ClientJwks(settings, guard, clock);
     }
 
     @Bean

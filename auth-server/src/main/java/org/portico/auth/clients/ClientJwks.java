@@ -6,11 +6,12 @@ import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.UnknownHostException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +21,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
@@ -31,6 +42,11 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
  * ceiling aside) and fetched again when an assertion names a {@code kid} the cached copy does not have
  * (key rotation), at most once per refetch interval. A document that cannot be fetched is not replaced
  * by a stale copy: the assertion fails ({@code invalid_client}).
+ *
+ * <p>The fetch resolves the host through {@link JwksUriGuard}, whose answer is what the connection is
+ * made to: a {@code jwks_uri} that resolves to a loopback, private, link-local... address is not
+ * fetched, even when it resolved elsewhere at registration (DNS rebinding). Apache HttpClient is used
+ * for that resolver hook ({@code java.net.http} has none); no proxy, no redirects.
  */
 public final class ClientJwks {
 
@@ -38,18 +54,34 @@ public final class ClientJwks {
     private static final int MAX_BYTES = 256 * 1024;
 
     private final ClientAuthProperties settings;
-    private final HttpClient http;
+    private final JwksUriGuard guard;
+    private final CloseableHttpClient http;
     private final Clock clock;
     private final Map<URI, Cached> cache = new ConcurrentHashMap<>();
 
     private record Cached(JWKSet keys, Instant fetchedAt, Instant expiresAt) {}
 
-    public ClientJwks(ClientAuthProperties settings, Clock clock) {
+    public ClientJwks(ClientAuthProperties settings, JwksUriGuard guard, Clock clock) {
         this.settings = settings;
+        this.guard = guard;
         this.clock = clock;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(settings.jwksFetchTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
+        Timeout timeout = Timeout.of(settings.jwksFetchTimeout());
+        this.http = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDnsResolver(new GuardedResolver(guard))
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(timeout)
+                                .setSocketTimeout(timeout)
+                                .build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setResponseTimeout(timeout)
+                        .setRedirectsEnabled(false)
+                        .build())
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableAuthCaching()
                 .build();
     }
 
@@ -82,34 +114,71 @@ public final class ClientJwks {
     }
 
     private Cached fetch(URI uri) throws KeySourceException {
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(settings.jwksFetchTimeout())
-                .header("Accept", "application/jwk-set+json, application/json")
-                .GET()
-                .build();
-        HttpResponse<byte[]> response;
+        HttpGet request = new HttpGet(uri);
+        request.setHeader("Accept", "application/jwk-set+json, application/json");
+        Fetched response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            // an IP literal may never reach the resolver: check it here too
+            guard.resolve(uri.getHost());
+            response = http.execute(request, r -> new Fetched(r.getCode(), read(r.getEntity()),
+                    values(r.getHeaders("Cache-Control")), r.getFirstHeader("Age") == null ? null : r.getFirstHeader("Age").getValue()));
+        } catch (JwksUriGuard.RefusedAddressException e) {
+            log.warn("client JWKS {} not fetched: {}", uri, e.getMessage());
+            throw new KeySourceException("client JWKS not fetched: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             throw new KeySourceException("client JWKS not reachable: " + uri, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KeySourceException("interrupted fetching client JWKS " + uri, e);
         }
-        if (response.statusCode() != 200) {
-            throw new KeySourceException("client JWKS " + uri + " answered HTTP " + response.statusCode());
+        if (response.status() != 200) {
+            throw new KeySourceException("client JWKS " + uri + " answered HTTP " + response.status());
         }
-        if (response.body().length > MAX_BYTES) {
+        if (response.body() == null) {
             throw new KeySourceException("client JWKS " + uri + " is larger than " + MAX_BYTES + " bytes");
         }
         JWKSet keys = parse(new String(response.body(), java.nio.charset.StandardCharsets.UTF_8)).toPublicJWKSet();
-        Duration ttl = lifetime(response.headers().allValues("Cache-Control"),
-                response.headers().firstValue("Age").orElse(null));
+        Duration ttl = lifetime(response.cacheControl(), response.age());
         Instant now = clock.instant();
         Cached cached = new Cached(keys, now, now.plus(ttl));
         cache.put(uri, cached);
         log.debug("fetched client JWKS {} ({} keys), cached {}", uri, keys.getKeys().size(), ttl);
         return cached;
+    }
+
+    private record Fetched(int status, byte[] body, List<String> cacheControl, String age) {}
+
+    /** The body, or null when it is larger than {@link #MAX_BYTES}. */
+    private static byte[] read(HttpEntity entity) throws IOException {
+        if (entity == null) {
+            return new byte[0];
+        }
+        try (InputStream in = entity.getContent()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                out.write(buffer, 0, n);
+                if (out.size() > MAX_BYTES) {
+                    return null;
+                }
+            }
+            return out.toByteArray();
+        }
+    }
+
+    private static List<String> values(Header[] headers) {
+        return java.util.Arrays.stream(headers).map(Header::getValue).toList();
+    }
+
+    /** The connection's resolver: only addresses the guard allows are ever connected to. */
+    private record GuardedResolver(JwksUriGuard guard) implements DnsResolver {
+        @Override
+        public InetAddress[] resolve(String host) throws UnknownHostException {
+            return guard.resolve(host);
+        }
+
+        @Override
+        public String resolveCanonicalHostname(String host) throws UnknownHostException {
+            return guard.resolve(host)[0].getCanonicalHostName();
+        }
     }
 
     /** How long a response may be cached: {@code max-age} minus {@code Age}, clamped to [floor, ceiling]. */

@@ -12,6 +12,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyType;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.portico.auth.clients.JwksUriGuard;
 import org.portico.auth.clients.RedirectUriMatcher;
 import org.portico.smart.scope.Compartment;
 import org.portico.smart.scope.Interaction;
@@ -54,7 +56,11 @@ public final class ClientMetadataValidator {
 
     private ClientMetadataValidator() {}
 
-    public static ClientMetadata validate(Map<String, Object> request) {
+    /**
+     * @param jwksUris where a {@code jwks_uri} may point (no loopback, private, link-local... host unless
+     *                 the operator allows it)
+     */
+    public static ClientMetadata validate(Map<String, Object> request, JwksUriGuard jwksUris) {
         String authMethod = optionalText(request, "token_endpoint_auth_method");
         if (authMethod == null) {
             authMethod = CLIENT_SECRET_BASIC; // RFC 7591 section 2
@@ -76,6 +82,7 @@ public final class ClientMetadataValidator {
             }
             if (jwksUri != null) {
                 jwksUri = uri("jwks_uri", jwksUri, false);
+                publicHost(jwksUri, jwksUris);
             }
             if (signingAlg != null && !SIGNING_ALGORITHMS.contains(signingAlg)) {
                 throw RegistrationException.invalidMetadata("token_endpoint_auth_signing_alg must be RS384 or ES384");
@@ -104,6 +111,21 @@ public final class ClientMetadataValidator {
                 jwks,
                 jwksUri,
                 signingAlg);
+    }
+
+    /**
+     * Refuses a {@code jwks_uri} whose host resolves to an address the server must not fetch from
+     * (SSRF). A host that does not resolve now is accepted: {@link org.portico.auth.clients.ClientJwks}
+     * checks the address again on every fetch.
+     */
+    private static void publicHost(String jwksUri, JwksUriGuard jwksUris) {
+        try {
+            jwksUris.resolve(URI.create(jwksUri).getHost());
+        } catch (JwksUriGuard.RefusedAddressException e) {
+            throw RegistrationException.invalidMetadata("jwks_uri '" + abbreviate(jwksUri) + "': " + e.getMessage());
+        } catch (UnknownHostException e) {
+            // not resolvable now; checked again before every fetch
+        }
     }
 
     private static Set<String> grantTypes(Map<String, Object> request, String authMethod) {

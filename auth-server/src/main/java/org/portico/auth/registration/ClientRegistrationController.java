@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.portico.auth.clients.JwksUriGuard;
 import org.portico.smart.discovery.AuthEndpoints;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
@@ -38,11 +39,14 @@ public class ClientRegistrationController {
     private final ClientRegistrationService registrations;
     private final RegistrationSettings settings;
     private final ObjectMapper json;
+    private final JwksUriGuard jwksUris;
 
-    public ClientRegistrationController(ClientRegistrationService registrations, RegistrationSettings settings, ObjectMapper json) {
+    public ClientRegistrationController(ClientRegistrationService registrations, RegistrationSettings settings, ObjectMapper json,
+            JwksUriGuard jwksUris) {
         this.registrations = registrations;
         this.settings = settings;
         this.json = json;
+        this.jwksUris = jwksUris;
     }
 
     @PostMapping(AuthEndpoints.REGISTRATION_PATH)
@@ -56,7 +60,7 @@ public class ClientRegistrationController {
                 throw RegistrationException.invalidToken("this server needs an initial access token to register apps");
             }
         }
-        ClientMetadata metadata = ClientMetadataValidator.validate(parse(body));
+        ClientMetadata metadata = ClientMetadataValidator.validate(parse(body), jwksUris);
         return noStore(HttpStatus.CREATED).body(registrations.register(metadata));
     }
 

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.portico.auth.account.AppGrants;
 import org.portico.auth.clients.ClientRegistrations;
+import org.portico.auth.clients.JwksUriGuard;
 import org.portico.auth.config.AuthProperties;
 import org.portico.smart.discovery.AuthEndpoints;
 import org.slf4j.Logger;
@@ -50,9 +51,11 @@ public class ClientRegistrationService {
     private final JdbcClient jdbc;
     private final ObjectMapper json;
     private final AuthEndpoints endpoints;
+    private final JwksUriGuard jwksUris;
 
     public ClientRegistrationService(RegisteredClientRepository clients, ClientRegistrations registrations,
-            PasswordEncoder passwordEncoder, AppGrants grants, JdbcClient jdbc, ObjectMapper json, AuthProperties properties) {
+            PasswordEncoder passwordEncoder, AppGrants grants, JdbcClient jdbc, ObjectMapper json, AuthProperties properties,
+            JwksUriGuard jwksUris) {
         this.clients = clients;
         this.registrations = registrations;
         this.passwordEncoder = passwordEncoder;
@@ -60,6 +63,7 @@ public class ClientRegistrationService {
         this.jdbc = jdbc;
         this.json = json;
         this.endpoints = new AuthEndpoints(properties.issuer());
+        this.jwksUris = jwksUris;
     }
 
     /** RFC 7591 section 3.1: registers the app and returns the client information response (section 3.2.1). */
@@ -99,7 +103,7 @@ public class ClientRegistrationService {
                 || !passwordEncoder.matches(s, current.getClientSecret()))) {
             throw RegistrationException.invalidMetadata("client_secret does not match; the secret cannot be changed");
         }
-        ClientMetadata metadata = ClientMetadataValidator.validate(request);
+        ClientMetadata metadata = ClientMetadataValidator.validate(request, jwksUris);
         String method = current.getClientAuthenticationMethods().iterator().next().getValue();
         if (!method.equals(metadata.tokenEndpointAuthMethod())) {
             throw RegistrationException.invalidMetadata(

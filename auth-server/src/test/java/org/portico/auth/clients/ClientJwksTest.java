@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 class ClientJwksTest {
 
     final ClientJwks jwks = new ClientJwks(new ClientAuthProperties(Duration.ofSeconds(10), Duration.ofHours(1),
-            Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofSeconds(60)),
-            Clock.systemUTC());
+            Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofSeconds(60), false),
+            JwksUriGuard.system(false), Clock.systemUTC());
 
     @Test
     void whenMaxAgeWithinBoundsThenItIsTheLifetime() {

@@ -7,12 +7,45 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.portico.auth.clients.JwksUriGuard;
 
 class ClientMetadataValidatorTest {
+
+    /** No DNS in unit tests: names resolve from this table (a name missing from it does not resolve). */
+    static final Map<String, String> DNS = Map.of(
+            "keys.example.org", "93.184.216.34",
+            "localhost", "127.0.0.1",
+            "intranet.example.org", "10.1.2.3",
+            "router.example.org", "192.168.1.1",
+            "docker.example.org", "172.17.0.1",
+            "metadata.example.org", "169.254.169.254",
+            "v6-ula.example.org", "fd00:ec2::254",
+            "v6-link.example.org", "fe80::1",
+            "group.example.org", "239.1.2.3",
+            "any.example.org", "0.0.0.0");
+
+    static final JwksUriGuard GUARD = guard(false);
+
+    static JwksUriGuard guard(boolean allowPrivate) {
+        return new JwksUriGuard(allowPrivate, host -> {
+            if (host.startsWith("[") || host.matches("[0-9.]+")) {
+                return new InetAddress[] {InetAddress.getByName(host)}; // a literal: no lookup
+            }
+            String address = DNS.get(host);
+            if (address == null) {
+                throw new UnknownHostException(host);
+            }
+            return new InetAddress[] {InetAddress.getByName(address)};
+        });
+    }
 
     static Map<String, Object> publicApp() {
         Map<String, Object> m = new HashMap<>();
@@ -34,7 +67,7 @@ class ClientMetadataValidatorTest {
     }
 
     static void rejects(Map<String, Object> request, String error, String descriptionPart) {
-        assertThatThrownBy(() -> ClientMetadataValidator.validate(request))
+        assertThatThrownBy(() -> ClientMetadataValidator.validate(request, GUARD))
                 .isInstanceOfSatisfying(RegistrationException.class, e -> {
                     assertThat(e.error()).isEqualTo(error);
                     assertThat(e.getMessage()).contains(descriptionPart);
@@ -43,7 +76,7 @@ class ClientMetadataValidatorTest {
 
     @Test
     void whenPublicAppThenAcceptedAsSent() {
-        ClientMetadata metadata = ClientMetadataValidator.validate(publicApp());
+        ClientMetadata metadata = ClientMetadataValidator.validate(publicApp(), GUARD);
         assertThat(metadata.tokenEndpointAuthMethod()).isEqualTo("none");
         assertThat(metadata.redirectUris()).containsExactly("https://app.example.org/callback");
         assertThat(metadata.scopes()).containsExactly("openid", "fhirUser", "launch/patient", "offline_access", "patient/*.rs");
@@ -52,7 +85,7 @@ class ClientMetadataValidatorTest {
 
     @Test
     void whenNothingButRedirectUrisThenRfcDefaults() {
-        ClientMetadata metadata = ClientMetadataValidator.validate(Map.of("redirect_uris", List.of("http://127.0.0.1/cb")));
+        ClientMetadata metadata = ClientMetadataValidator.validate(Map.of("redirect_uris", List.of("http://127.0.0.1/cb")), GUARD);
         assertThat(metadata.tokenEndpointAuthMethod()).isEqualTo("client_secret_basic");
         assertThat(metadata.grantTypes()).containsExactly("authorization_code");
         assertThat(metadata.scopes()).contains("openid", "launch/patient", "patient/*.rs").doesNotContain("offline_access");
@@ -78,7 +111,7 @@ class ClientMetadataValidatorTest {
     void whenLoopbackHttpThenAccepted() {
         Map<String, Object> request = publicApp();
         request.put("redirect_uris", List.of("http://localhost:8000/cb", "http://127.0.0.1/cb", "http://[::1]/cb"));
-        assertThat(ClientMetadataValidator.validate(request).redirectUris()).hasSize(3);
+        assertThat(ClientMetadataValidator.validate(request, GUARD).redirectUris()).hasSize(3);
     }
 
     @Test
@@ -100,7 +133,7 @@ class ClientMetadataValidatorTest {
         request.put("grant_types", List.of("authorization_code"));
         rejects(request, "invalid_client_metadata", "refresh_token");
         request.put("scope", "openid launch/patient patient/*.rs");
-        assertThat(ClientMetadataValidator.validate(request).grantTypes()).containsExactly("authorization_code");
+        assertThat(ClientMetadataValidator.validate(request, GUARD).grantTypes()).containsExactly("authorization_code");
     }
 
     @Test
@@ -132,7 +165,7 @@ class ClientMetadataValidatorTest {
 
     @Test
     void whenBackendAppWithInlineKeysThenPublicKeysStored() throws Exception {
-        ClientMetadata metadata = ClientMetadataValidator.validate(backendApp());
+        ClientMetadata metadata = ClientMetadataValidator.validate(backendApp(), GUARD);
         assertThat(metadata.jwks()).contains("\"kid\":\"k1\"").doesNotContain("\"d\"");
         assertThat(metadata.redirectUris()).isEmpty();
         assertThat(metadata.scopes()).containsExactly("system/*.rs");
@@ -150,6 +183,72 @@ class ClientMetadataValidatorTest {
         httpUri.remove("jwks");
         httpUri.put("jwks_uri", "http://localhost/jwks.json");
         rejects(httpUri, "invalid_client_metadata", "https");
+    }
+
+    static Map<String, Object> backendWithJwksUri(String jwksUri) throws Exception {
+        Map<String, Object> request = backendApp();
+        request.remove("jwks");
+        request.put("jwks_uri", jwksUri);
+        return request;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "https://127.0.0.1/jwks.json, loopback",
+            "https://localhost:8443/jwks.json, loopback",
+            "https://[::1]/jwks.json, loopback",
+            "https://10.1.2.3/jwks.json, private",
+            "https://intranet.example.org/jwks.json, private",
+            "https://172.16.0.1/jwks.json, private",
+            "https://docker.example.org/jwks.json, private",
+            "https://router.example.org/jwks.json, private",
+            "https://[fd00:ec2::254]/jwks.json, private",
+            "https://v6-ula.example.org/jwks.json, private",
+            "https://100.64.0.1/jwks.json, shared",
+            "https://169.254.169.254/latest/meta-data, link-local",
+            "https://metadata.example.org/jwks.json, link-local",
+            "https://[fe80::1]/jwks.json, link-local",
+            "https://v6-link.example.org/jwks.json, link-local",
+            "https://224.0.0.1/jwks.json, multicast",
+            "https://group.example.org/jwks.json, multicast",
+            "https://[ff02::1]/jwks.json, multicast",
+            "https://0.0.0.0/jwks.json, unspecified",
+            "https://any.example.org/jwks.json, unspecified",
+            "https://[::]/jwks.json, unspecified",
+            "https://255.255.255.255/jwks.json, reserved",
+            "https://[::ffff:127.0.0.1]/jwks.json, loopback",
+            "https://[64:ff9b::a01:203]/jwks.json, private",
+            "https://[2002:a9fe:a9fe::1]/jwks.json, link-local"})
+    void whenJwksUriHostIsInternalThenInvalidClientMetadataNamingTheClass(String row) throws Exception {
+        String[] parts = row.split(", ");
+        rejects(backendWithJwksUri(parts[0]), "invalid_client_metadata", "resolves to a " + parts[1]);
+    }
+
+    @Test
+    void whenJwksUriHostIsPublicOrDoesNotResolveYetThenAccepted() throws Exception {
+        assertThat(ClientMetadataValidator.validate(backendWithJwksUri("https://keys.example.org/jwks.json"), GUARD).jwksUri())
+                .isEqualTo("https://keys.example.org/jwks.json");
+        assertThat(ClientMetadataValidator.validate(backendWithJwksUri("https://93.184.216.34/jwks.json"), GUARD).jwksUri())
+                .isEqualTo("https://93.184.216.34/jwks.json");
+        // checked again at every fetch
+        assertThat(ClientMetadataValidator.validate(backendWithJwksUri("https://not-yet.example.org/jwks.json"), GUARD).jwksUri())
+                .isEqualTo("https://not-yet.example.org/jwks.json");
+    }
+
+    @Test
+    void whenOperatorAllowsPrivateThenLoopbackAndPrivateAcceptedButLinkLocalStillRefused() throws Exception {
+        JwksUriGuard allowPrivate = guard(true);
+        for (String uri : List.of("https://localhost:8443/jwks.json", "https://10.1.2.3/jwks.json",
+                "https://[fd00::1]/jwks.json", "https://100.64.0.1/jwks.json")) {
+            assertThat(ClientMetadataValidator.validate(backendWithJwksUri(uri), allowPrivate).jwksUri()).isEqualTo(uri);
+        }
+        for (String uri : List.of("https://169.254.169.254/jwks.json", "https://224.0.0.1/jwks.json", "https://0.0.0.0/jwks.json")) {
+            assertThatThrownBy(() -> ClientMetadataValidator.validate(backendWithJwksUri(uri), allowPrivate))
+                    .isInstanceOf(RegistrationException.class);
+        }
+        // still https only at registration
+        assertThatThrownBy(() -> ClientMetadataValidator.validate(backendWithJwksUri("http://localhost/jwks.json"), allowPrivate))
+                .isInstanceOf(RegistrationException.class).hasMessageContaining("https");
     }
 
     @Test
@@ -196,6 +295,6 @@ class ClientMetadataValidatorTest {
         Map<String, Object> request = publicApp();
         request.put("x_vendor_field", Map.of("a", 1));
         request.put("launch_uri", "https://app.example.org/launch");
-        assertThat(ClientMetadataValidator.validate(request).launchUri()).isEqualTo("https://app.example.org/launch");
+        assertThat(ClientMetadataValidator.validate(request, GUARD).launchUri()).isEqualTo("https://app.example.org/launch");
     }
 }
