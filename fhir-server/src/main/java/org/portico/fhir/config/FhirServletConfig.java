@@ -10,11 +10,14 @@ import ca.uhn.fhir.narrative2.NullNarrativeGenerator;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.time.Clock;
 import java.util.List;
 import org.portico.fhir.audit.AuditCaptureInterceptor;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.portico.fhir.audit.AuditEventProvider;
 import org.portico.fhir.audit.AuditEventWriteGuard;
 import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
@@ -83,10 +86,15 @@ class FhirServletConfig {
             TokenAccess tokenAccess,
             PorticoFhirProperties properties,
             AuditCaptureInterceptor auditCapture,
-            AuditEventWriteGuard auditWriteGuard) {
+            AuditEventWriteGuard auditWriteGuard,
+            AuditEventProvider auditEvents) {
         systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
         RestfulServer server = new RestfulServer(systemDao.getContext());
-        server.registerProviders(resourceProviders.createProviders());
+        // AuditEvents come from the audit log (ADR 0012), not from HAPI's tables
+        server.registerProviders(resourceProviders.createProviders().stream()
+                .filter(p -> !(p instanceof IResourceProvider r && r.getResourceType() == AuditEvent.class))
+                .toList());
+        server.registerProvider(auditEvents);
         server.registerProvider(systemProvider);
         JpaCapabilityStatementProvider capabilities = new JpaCapabilityStatementProvider(
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport);
