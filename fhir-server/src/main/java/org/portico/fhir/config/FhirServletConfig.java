@@ -26,6 +26,9 @@ import org.portico.fhir.authz.ScopeAuthorizationInterceptor;
 import org.portico.fhir.authz.TokenAccess;
 import org.portico.fhir.capability.SmartCapabilityInterceptor;
 import org.portico.fhir.capability.SmartConfigurationServlet;
+import org.portico.fhir.capability.UnsupportedSearchParamFilter;
+import org.portico.fhir.capability.UsCoreCapabilityInterceptor;
+import org.portico.fhir.ig.UsCoreContract;
 import org.portico.fhir.security.BearerTokenInterceptor;
 import org.portico.fhir.security.JwksKeySource;
 import org.portico.fhir.security.RevokedGrants;
@@ -83,7 +86,8 @@ class FhirServletConfig {
             TokenAccess tokenAccess,
             PorticoFhirProperties properties,
             AuditCaptureInterceptor auditCapture,
-            AuditEventWriteGuard auditWriteGuard) {
+            AuditEventWriteGuard auditWriteGuard,
+            UsCoreContract usCore) {
         systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
         RestfulServer server = new RestfulServer(systemDao.getContext());
         server.registerProviders(resourceProviders.createProviders());
@@ -106,6 +110,8 @@ class FhirServletConfig {
         server.registerInterceptor(new IncludeFilter(authorization));
         server.registerInterceptor(new MalformedSearchInterceptor());
         server.registerInterceptor(new SmartCapabilityInterceptor(properties.auth().issuer()));
+        server.registerInterceptor(new UsCoreCapabilityInterceptor(usCore, validationSupport));
+        server.registerInterceptor(new UnsupportedSearchParamFilter(searchParamRegistry));
         // audit (ADR 0005): its hooks run after the authorization hooks on each pointcut
         server.registerInterceptor(auditWriteGuard);
         server.registerInterceptor(auditCapture);
