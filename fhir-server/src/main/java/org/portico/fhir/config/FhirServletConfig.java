@@ -2,6 +2,7 @@ package org.portico.fhir.config;
 
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
 import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
@@ -64,13 +65,14 @@ class FhirServletConfig {
     }
 
     @Bean
-    TokenAccess tokenAccess(IFhirSystemDao<?, ?> systemDao, SearchParamMatcher searchParamMatcher) {
+    TokenAccess tokenAccess(IFhirSystemDao<?, ?> systemDao, SearchParamMatcher searchParamMatcher, DaoRegistry daos) {
         return new TokenAccess(systemDao.getContext(),
                 (criteria, resource) -> {
                     var result = searchParamMatcher.match(criteria, resource, new SystemRequestDetails());
                     return result.supported() && result.matched();
                 },
-                ActingFor.self());
+                ActingFor.self(),
+                new StoredTargetOwners(daos));
     }
 
     @Bean
