@@ -2,6 +2,7 @@ package org.portico.fhir.config;
 
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
 import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
@@ -29,6 +30,9 @@ import org.portico.fhir.authz.ScopeAuthorizationInterceptor;
 import org.portico.fhir.authz.TokenAccess;
 import org.portico.fhir.capability.SmartCapabilityInterceptor;
 import org.portico.fhir.capability.SmartConfigurationServlet;
+import org.portico.fhir.capability.UnsupportedSearchParamFilter;
+import org.portico.fhir.capability.UsCoreCapabilityInterceptor;
+import org.portico.fhir.ig.UsCoreContract;
 import org.portico.fhir.security.BearerTokenInterceptor;
 import org.portico.fhir.security.JwksKeySource;
 import org.portico.fhir.security.RevokedGrants;
@@ -64,13 +68,14 @@ class FhirServletConfig {
     }
 
     @Bean
-    TokenAccess tokenAccess(IFhirSystemDao<?, ?> systemDao, SearchParamMatcher searchParamMatcher) {
+    TokenAccess tokenAccess(IFhirSystemDao<?, ?> systemDao, SearchParamMatcher searchParamMatcher, DaoRegistry daos) {
         return new TokenAccess(systemDao.getContext(),
                 (criteria, resource) -> {
                     var result = searchParamMatcher.match(criteria, resource, new SystemRequestDetails());
                     return result.supported() && result.matched();
                 },
-                ActingFor.self());
+                ActingFor.self(),
+                new StoredTargetOwners(daos));
     }
 
     @Bean
@@ -87,7 +92,8 @@ class FhirServletConfig {
             PorticoFhirProperties properties,
             AuditCaptureInterceptor auditCapture,
             AuditEventWriteGuard auditWriteGuard,
-            AuditEventProvider auditEvents) {
+            AuditEventProvider auditEvents,
+            UsCoreContract usCore) {
         systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
         RestfulServer server = new RestfulServer(systemDao.getContext());
         // AuditEvents come from the audit log (ADR 0012), not from HAPI's tables
@@ -114,6 +120,8 @@ class FhirServletConfig {
         server.registerInterceptor(new IncludeFilter(authorization));
         server.registerInterceptor(new MalformedSearchInterceptor());
         server.registerInterceptor(new SmartCapabilityInterceptor(properties.auth().issuer()));
+        server.registerInterceptor(new UsCoreCapabilityInterceptor(usCore, validationSupport));
+        server.registerInterceptor(new UnsupportedSearchParamFilter(searchParamRegistry));
         // audit (ADR 0005): its hooks run after the authorization hooks on each pointcut
         server.registerInterceptor(auditWriteGuard);
         server.registerInterceptor(auditCapture);
