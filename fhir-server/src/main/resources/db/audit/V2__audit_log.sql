@@ -12,5 +12,3 @@ CREATE TABLE portico_audit_log_patient (
     event_id    VARCHAR(36)  NOT NULL,
     PRIMARY KEY (patient_id, recorded, event_id)
 );
-
-CREATE INDEX portico_audit_log_patient_event ON portico_audit_log_patient (event_id);

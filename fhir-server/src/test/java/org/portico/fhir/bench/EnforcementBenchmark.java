@@ -6,9 +6,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -73,7 +75,9 @@ public final class EnforcementBenchmark {
         try {
             int port = ((ServletWebServerApplicationContext) app).getWebServer().getPort();
             TestPatient patient = TestPatients.withObservationsAndConditions(app.getBean(DaoRegistry.class)).get(0);
-            String token = tokens.token(patient.id(), "launch/patient openid fhirUser patient/*.rs");
+            // valid for the whole run (a real app refreshes; the test default of 5 minutes is shorter than a run)
+            String token = tokens.sign(tokens.claims(patient.id(), "launch/patient openid fhirUser patient/*.rs")
+                    .expirationTime(Date.from(Instant.now().plus(Duration.ofHours(2)))).build());
             List<Workload> workloads = List.of(
                     new Workload("read Patient", "/Patient/" + patient.id()),
                     new Workload("read Observation", "/Observation/" + patient.observationIds().get(0)),
