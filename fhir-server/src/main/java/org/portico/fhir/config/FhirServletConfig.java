@@ -105,6 +105,7 @@ class FhirServletConfig {
         server.registerInterceptor(authorization);
         server.registerInterceptor(new IncludeFilter(authorization));
         server.registerInterceptor(new MalformedSearchInterceptor());
+        server.registerInterceptor(new SearchSizeLimit());
         server.registerInterceptor(new SmartCapabilityInterceptor(properties.auth().issuer()));
         // audit (ADR 0005): its hooks run after the authorization hooks on each pointcut
         server.registerInterceptor(auditWriteGuard);
