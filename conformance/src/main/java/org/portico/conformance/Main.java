@@ -37,7 +37,8 @@ public final class Main {
             G10Discovery.class, G10AuthorizationRequest.class, G10StandaloneLaunch.class, G10TokenRefresh.class,
             G10LimitedAccess.class, G10EhrLaunch.class, G10AdditionalAuthorization.class, G10BackendServicesAuth.class,
             DiscoveryChecks.class, AuthorizationRequestChecks.class, StandaloneLaunchChecks.class,
-            PatientIsolationChecks.class, PatientPickerChecks.class, LoginExpectationsChecks.class, InvalidTokenChecks.class);
+            PatientIsolationChecks.class, PatientPickerChecks.class, LoginExpectationsChecks.class, InvalidTokenChecks.class,
+            RobustnessProbes.class);
 
     static final String USAGE = """
             Usage: java -jar portico-conformance.jar --fhir-base URL [--config FILE] [options]
