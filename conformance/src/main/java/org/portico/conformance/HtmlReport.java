@@ -42,6 +42,16 @@ public final class HtmlReport {
                 .append(badge(ReportListener.Outcome.FAILED, failed + " failed"))
                 .append(badge(ReportListener.Outcome.SKIPPED, results.count(ReportListener.Outcome.SKIPPED) + " skipped"))
                 .append("</p></header>\n<main>\n");
+        List<ReportListener.Result> failures = results.results().stream()
+                .filter(r -> r.outcome() == ReportListener.Outcome.FAILED).toList();
+        if (!failures.isEmpty()) {
+            h.append("<section class=\"failures\"><h2>Failed checks</h2><ul>");
+            for (ReportListener.Result r : failures) {
+                h.append("<li><a href=\"#").append(esc(anchor(r))).append("\">").append(esc(r.className()))
+                        .append(": ").append(esc(r.displayName())).append("</a></li>");
+            }
+            h.append("</ul></section>\n");
+        }
         h.append("<nav aria-label=\"Classes\"><ul>");
         for (ReportListener.Group group : results.groups()) {
             h.append("<li><a href=\"#").append(esc(group.className())).append("\">").append(esc(group.className()))
@@ -64,7 +74,8 @@ public final class HtmlReport {
             h.append("<table><thead><tr><th scope=\"col\">Result</th><th scope=\"col\">Id</th><th scope=\"col\">Check</th>")
                     .append("<th scope=\"col\">Time</th></tr></thead><tbody>\n");
             for (ReportListener.Result r : group.results()) {
-                h.append("<tr class=\"").append(r.outcome().name().toLowerCase(java.util.Locale.ROOT)).append("\"><td>")
+                h.append("<tr id=\"").append(esc(anchor(r))).append("\" class=\"")
+                        .append(r.outcome().name().toLowerCase(java.util.Locale.ROOT)).append("\"><td>")
                         .append(badge(r.outcome(), r.outcome().name().toLowerCase(java.util.Locale.ROOT)))
                         .append("</td><td class=\"id\">").append(esc(r.id()))
                         .append("</td><td><div class=\"name\">").append(esc(r.displayName().substring(r.id().length()).trim()))
@@ -108,6 +119,10 @@ public final class HtmlReport {
             }
             h.append("</div></div>");
         }
+    }
+
+    private static String anchor(ReportListener.Result r) {
+        return r.className() + "." + r.method() + "." + Integer.toHexString(r.displayName().hashCode());
     }
 
     private static String counts(List<ReportListener.Result> results) {
@@ -165,6 +180,8 @@ public final class HtmlReport {
             .exchange{display:grid;grid-template-columns:1fr 1fr;gap:.6rem;border:1px solid #e5e7eb;border-radius:6px;padding:.5rem;margin:.4rem 0;background:#fbfbfc}
             .exchange b{font-family:ui-monospace,monospace}.request{word-break:break-all}
             .s2{color:#1a7f37}.s4{color:#9a6700}.s5{color:#b42318}
+            .failures{background:#fff5f5;border:1px solid #f1b5b5;border-radius:6px;padding:.2rem 1rem;margin-top:1rem}
+            .failures h2{color:#a4161a;margin:.6rem 0 .3rem}
             footer{padding:1rem 2rem;color:#4b5563;font-size:.85rem}
             """;
 }

@@ -9,10 +9,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The patient picker through {@link LoginDriver}: the demo user who acts for another patient (third
- * demo login, raymon, who looks after the second, chet) sees {@code #patient-picker}; the default
- * choice is the user's own record, and choosing the other patient puts that patient in context while
- * {@code fhirUser} stays the user.
+ * The patient picker through {@link LoginDriver}: the user who acts for another patient (the first
+ * configured login with {@code acts_for}; in Portico's demo raymon, who looks after chet) sees the
+ * picker; the default choice is the user's own record, and choosing the other patient puts that
+ * patient in context while {@code fhirUser} stays the user.
  */
 @ExtendWith(DeploymentExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -23,6 +23,7 @@ class PatientPickerChecks {
     private final Deployment deployment;
     private final SmartClient smart;
     private final ClientRegistration client;
+    private Credentials proxy;
     private String actedFor;
 
     PatientPickerChecks(Deployment deployment) {
@@ -31,14 +32,25 @@ class PatientPickerChecks {
         this.client = deployment.demo().publicClient();
     }
 
+    /**
+     * The proxy is the first login whose configuration says it acts for someone ({@code acts_for});
+     * without such expectations, the third login acting for the second (Portico's demo).
+     */
     @BeforeAll
     void learnTheOtherPatient() {
-        actedFor = smart.launch(client, deployment.demo().user(1), SCOPE).tokens().patient();
+        var configured = deployment.demo().users().stream().filter(u -> u.patients().size() > 1).findFirst();
+        if (configured.isPresent()) {
+            proxy = configured.get();
+            actedFor = proxy.patients().get(1);
+        } else {
+            proxy = deployment.demo().user(2);
+            actedFor = smart.launch(client, deployment.demo().user(1), SCOPE).tokens().patient();
+        }
     }
 
     @Test
     void pickerDefaultIsTheUsersOwnRecord() throws Exception {
-        TokenResponse tokens = smart.launch(client, deployment.demo().user(2), SCOPE).tokens();
+        TokenResponse tokens = smart.launch(client, proxy, SCOPE).tokens();
         assertThat(tokens.patient()).isNotEqualTo(actedFor);
         assertThat(SignedJWT.parse(tokens.idToken()).getJWTClaimsSet().getStringClaim("fhirUser"))
                 .endsWith("Patient/" + tokens.patient());
@@ -47,7 +59,7 @@ class PatientPickerChecks {
     @Test
     void choosingAnotherPatientPutsThatPatientInContext() throws Exception {
         Launch launch = smart.launch(client.clientId(), client.redirectUri(), ClientAuthentication.of(client),
-                deployment.demo().user(2), SCOPE, LoginDriver.Choices.pickPatient(actedFor));
+                proxy, SCOPE, LoginDriver.Choices.pickPatient(actedFor));
         assertThat(launch.authorization().trail()).as(launch.authorization().describe())
                 .anySatisfy(step -> assertThat(step).contains("patient=" + actedFor));
         TokenResponse tokens = launch.tokens();

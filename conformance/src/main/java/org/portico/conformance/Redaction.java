@@ -20,7 +20,7 @@ final class Redaction {
             "refresh_token", "access_token", "id_token", "token", "client_assertion", "assertion",
             "registration_access_token", "_csrf");
     private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
-    private static final Pattern PARAM = Pattern.compile("(^|[?&])([^=&#\\s]+)=([^&#\\s]*)");
+    private static final Pattern PARAM = Pattern.compile("(^|[?&])([^=&#?\\s]+)=([^&#\\s]*)");
     private static final Pattern JSON_MEMBER = Pattern.compile("\"([A-Za-z_]+)\"(\\s*:\\s*)\"([^\"\\\\]*(?:\\\\.[^\"\\\\]*)*)\"");
     private static final Pattern HIDDEN_INPUT = Pattern.compile(
             "(<input[^>]*name=\"(?:_csrf|code|state)\"[^>]*value=\")([^\"]*)(\")", Pattern.CASE_INSENSITIVE);

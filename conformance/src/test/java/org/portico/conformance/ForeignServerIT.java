@@ -35,9 +35,9 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ForeignServerIT {
 
-    /** A subset of the kit: discovery, launches through the login and consent pages, the portal's EHR launch, backend services, isolation, the configured expectations. */
+    /** A subset of the kit: discovery, launches through the login, picker and consent pages, the portal's EHR launch, backend services, isolation, the configured expectations. */
     private static final String SUBSET = "G10Discovery,G10StandaloneLaunch,G10EhrLaunch,G10BackendServicesAuth,"
-            + "StandaloneLaunchChecks,PatientIsolationChecks,LoginExpectationsChecks";
+            + "StandaloneLaunchChecks,PatientIsolationChecks,PatientPickerChecks,LoginExpectationsChecks";
     private static final Pattern SUMMARY = Pattern.compile("(?m)^(\\d+) passed, (\\d+) failed, (\\d+) skipped$");
     private static final Duration CLI_TIMEOUT = Duration.ofMinutes(6);
 
@@ -87,6 +87,7 @@ class ForeignServerIT {
             assertThat(report).as("the report redacts secrets").doesNotContain(secret);
         }
         assertThat(report).as("no JWT in the report").doesNotContainPattern("eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}\\.");
+        assertThat(report).as("no authorization code in the report").doesNotContainPattern("[?;]code=(?!&lt;redacted&gt;)");
         try (var files = Files.list(work.resolve("report/junit"))) {
             List<Path> xml = files.filter(f -> f.toString().endsWith(".xml")).toList();
             assertThat(xml).isNotEmpty();
