@@ -31,12 +31,10 @@ public final class ExchangeLog {
 
     static void record(String method, URI uri, HttpHeaders requestHeaders, String requestBody, int status,
             HttpHeaders responseHeaders, String responseBody, String error) {
-        String requestType = requestHeaders.firstValue("Content-Type").orElse("");
-        String responseType = responseHeaders == null ? "" : responseHeaders.firstValue("Content-Type").orElse("");
         Exchange exchange = new Exchange(method, Redaction.query(uri.toString()), headers(requestHeaders),
-                cut(Redaction.body(requestType, requestBody)), status,
+                cut(Redaction.body(requestBody)), status,
                 responseHeaders == null ? List.of() : headers(responseHeaders),
-                cut(Redaction.body(responseType, responseBody)), error);
+                cut(Redaction.body(responseBody)), error);
         synchronized (RECENT) {
             RECENT.addLast(exchange);
             while (RECENT.size() > KEEP) {

@@ -38,7 +38,7 @@ public final class Main {
             G10LimitedAccess.class, G10EhrLaunch.class, G10AdditionalAuthorization.class, G10BackendServicesAuth.class,
             DiscoveryChecks.class, AuthorizationRequestChecks.class, StandaloneLaunchChecks.class,
             PatientIsolationChecks.class, PatientPickerChecks.class, LoginExpectationsChecks.class, InvalidTokenChecks.class,
-            RobustnessProbes.class);
+            RobustnessProbes.class, CapabilityStatementChecks.class);
 
     static final String USAGE = """
             Usage: java -jar portico-conformance.jar --fhir-base URL [--config FILE] [options]

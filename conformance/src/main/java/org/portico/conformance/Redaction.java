@@ -20,7 +20,7 @@ final class Redaction {
             "refresh_token", "access_token", "id_token", "token", "client_assertion", "assertion",
             "registration_access_token", "_csrf");
     private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
-    private static final Pattern PARAM = Pattern.compile("(^|[?&])([^=&#?\\s]+)=([^&#\\s]*)");
+    private static final Pattern PARAM = Pattern.compile("(^|[?&])([^=&#?\\s\"'<>]+)=([^&#\\s\"'<>]*)");
     private static final Pattern JSON_MEMBER = Pattern.compile("\"([A-Za-z_]+)\"(\\s*:\\s*)\"([^\"\\\\]*(?:\\\\.[^\"\\\\]*)*)\"");
     private static final Pattern HIDDEN_INPUT = Pattern.compile(
             "(<input[^>]*name=\"(?:_csrf|code|state)\"[^>]*value=\")([^\"]*)(\")", Pattern.CASE_INSENSITIVE);
@@ -56,7 +56,12 @@ final class Redaction {
         Matcher m = PARAM.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            String name = java.net.URLDecoder.decode(m.group(2), java.nio.charset.StandardCharsets.UTF_8);
+            String name = m.group(2).startsWith("amp;") ? m.group(2).substring(4) : m.group(2); // &amp; in HTML
+            try {
+                name = java.net.URLDecoder.decode(name, java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException malformed) {
+                // keep the raw name: a probe may send broken percent-encoding on purpose
+            }
             String value = SECRET_NAMES.contains(name.toLowerCase(Locale.ROOT)) ? REDACTED : m.group(3);
             m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + m.group(2) + "=" + value));
         }
@@ -64,16 +69,13 @@ final class Redaction {
         return jwts(out.toString());
     }
 
-    /** A body: form bodies by parameter, JSON by member name, HTML hidden inputs, and JWTs anywhere. */
-    static String body(String contentType, String body) {
+    /** A body: parameters of forms and URLs, JSON by member name, HTML hidden inputs, and JWTs anywhere. */
+    static String body(String body) {
         if (body == null || body.isEmpty()) {
             return body;
         }
-        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
-        String text = body;
-        if (type.startsWith("application/x-www-form-urlencoded")) {
-            text = query(text);
-        }
+        // forms, and URLs anywhere (redirects in HTML, links in JSON)
+        String text = query(body);
         Matcher m = JSON_MEMBER.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {

@@ -33,7 +33,7 @@ public final class ReportListener implements TestExecutionListener {
             List<Result> results) {}
 
     private static final java.util.regex.Pattern CHECKLIST_ID = java.util.regex.Pattern.compile(
-            "^(\\d+(?:\\.\\d+)*(?:/\\d+(?:\\.\\d+)*)?(?: \\[[\\d.]+])?(?: / (?:G\\d+|\\d+(?:\\.\\d+)*))?|AUT-SYS|PROBE-[A-Z0-9.-]+)(?=\\s|$)");
+            "^(\\d+(?:\\.\\d+)*(?:/\\d+(?:\\.\\d+)*)?(?: \\[[\\d.]+])?(?: / (?:G\\d+|\\d+(?:\\.\\d+)*))?|[A-Z]{2,}-[A-Z0-9.-]+)(?=\\s|$)");
 
     private TestPlan plan;
     private final Map<String, Group> groups = new LinkedHashMap<>();
@@ -166,6 +166,6 @@ public final class ReportListener implements TestExecutionListener {
         if (!(t instanceof AssertionError) && !(t instanceof org.opentest4j.TestAbortedException)) {
             message = t.getClass().getSimpleName() + ": " + message;
         }
-        return Redaction.body("", message);
+        return Redaction.body(message); // URLs in assertion messages lose their codes too
     }
 }

@@ -11,7 +11,10 @@ import java.util.List;
  * The deployment this module's integration tests check (registered for {@link DeploymentExtension} in
  * {@code META-INF/services}).
  *
- * <p>With {@code PORTICO_E2E_FHIR_BASE} set, that deployment is tested, with the logins and clients of
+ * <p>With {@code PORTICO_CONFORMANCE_CONFIG} set, the deployment that kit configuration describes is
+ * tested (the CLI's file, see the README; {@code PORTICO_CONFORMANCE_FHIR_BASE} overrides its FHIR
+ * base): the Maven entry point for a foreign server. With {@code PORTICO_E2E_FHIR_BASE} set, that
+ * deployment is tested, with the logins and clients of
  * {@code PORTICO_E2E_DEMO_FILE} (default: the repository's {@code demo/users.json}). Otherwise both
  * Portico servers are started from their jars on a fresh PostgreSQL database at
  * {@code PORTICO_TEST_DB_URL} ({@code PORTICO_TEST_DB_USER}, {@code PORTICO_TEST_DB_PASSWORD}); the JVM
@@ -26,6 +29,14 @@ public final class LocalDeploymentProvider implements DeploymentProvider {
 
     @Override
     public Opened open() {
+        String config = System.getenv("PORTICO_CONFORMANCE_CONFIG");
+        if (config != null && !config.isBlank()) {
+            String base = System.getenv("PORTICO_CONFORMANCE_FHIR_BASE");
+            ConformanceConfig kit = ConformanceConfig.load(Path.of(config),
+                    base == null || base.isBlank() ? null : URI.create(base), System::getenv);
+            System.out.println("[e2e] testing the deployment at " + kit.fhirBase() + " as configured in " + config);
+            return new Opened(kit.deployment(), null);
+        }
         String remote = System.getenv("PORTICO_E2E_FHIR_BASE");
         Path root = repositoryRoot();
         if (remote != null && !remote.isBlank()) {

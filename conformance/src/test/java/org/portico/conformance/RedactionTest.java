@@ -20,7 +20,7 @@ class RedactionTest {
     void whenAUrlOrFormCarriesSecretsThenTheirValuesGoAndTheRestStays() {
         assertThat(Redaction.query("http://127.0.0.1/cb?code=abc123&state=xyz"))
                 .isEqualTo("http://127.0.0.1/cb?code=<redacted>&state=xyz");
-        assertThat(Redaction.body("application/x-www-form-urlencoded",
+        assertThat(Redaction.body(
                 "grant_type=authorization_code&code=c&code_verifier=v&client_id=app&client_secret=s&password=p&refresh_token=r"))
                 .isEqualTo("grant_type=authorization_code&code=<redacted>&code_verifier=<redacted>&client_id=app"
                         + "&client_secret=<redacted>&password=<redacted>&refresh_token=<redacted>");
@@ -30,10 +30,13 @@ class RedactionTest {
     void whenJsonCarriesTokensOrAJwtAppearsAnywhereThenRedacted() {
         String body = "{\"access_token\":\"opaque\",\"token_type\":\"Bearer\",\"client_secret\":\"s3cr3t\",\"patient\":\"123\","
                 + "\"note\":\"" + JWT + "\"}";
-        String redacted = Redaction.body("application/json", body);
+        String redacted = Redaction.body(body);
         assertThat(redacted).doesNotContain("opaque").doesNotContain("s3cr3t").doesNotContain(JWT)
                 .contains("\"token_type\":\"Bearer\"").contains("\"patient\":\"123\"");
-        assertThat(Redaction.body("text/html", "<input type=\"hidden\" name=\"_csrf\" value=\"tok\">"))
+        assertThat(Redaction.body("<input type=\"hidden\" name=\"_csrf\" value=\"tok\">"))
                 .doesNotContain("tok\"");
+        assertThat(Redaction.body("<a href=\"/cb?state=s&amp;code=abc\">"))
+                .isEqualTo("<a href=\"/cb?state=s&amp;code=<redacted>\">");
+        assertThat(Redaction.body("{\"url\":\"https://x/fhir/Observation?code=8302-2\"}")).doesNotContain("8302-2");
     }
 }
