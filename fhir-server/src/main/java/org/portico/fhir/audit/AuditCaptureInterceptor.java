@@ -13,6 +13,7 @@ import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import ca.uhn.fhir.util.FhirTerser;
 import ca.uhn.fhir.util.UrlUtil;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 
 /**
- * Writes one audit outbox row per FHIR request (ADR 0005): reads, searches and operations when the
+ * Writes one audit log row per FHIR request (ADR 0005, ADR 0012): reads, searches and operations when the
  * response is about to be sent, writes inside their own database transaction, and every failure
  * (401, 403, 4xx, 5xx) when the error is about to be sent. The row is stored before the caller gets
  * a successful response; if it cannot be stored the caller gets 503 instead.
@@ -50,10 +51,10 @@ public final class AuditCaptureInterceptor {
     private static final String STATE = AuditCaptureInterceptor.class.getName() + ".state";
     private static final Logger log = LoggerFactory.getLogger(AuditCaptureInterceptor.class);
 
-    private final AuditOutbox outbox;
+    private final AuditLog auditLog;
 
-    public AuditCaptureInterceptor(AuditOutbox outbox) {
-        this.outbox = outbox;
+    public AuditCaptureInterceptor(AuditLog log) {
+        this.auditLog = log;
     }
 
     /** What this request has shown so far (a search may show several batches). */
@@ -67,7 +68,7 @@ public final class AuditCaptureInterceptor {
     @Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = LAST)
     public void resourcesShown(IPreResourceShowDetails details, RequestDetails request) {
         if (!(request instanceof ServletRequestDetails)) {
-            return; // the server's own reads (our outbox worker, start-up loaders)
+            return; // the server's own reads (start-up loaders)
         }
         Shown shown = shown(request);
         FhirTerser terser = null;
@@ -169,9 +170,9 @@ public final class AuditCaptureInterceptor {
 
     private void store(AuditRecord record) {
         try {
-            outbox.insert(record);
+            auditLog.insert(record);
         } catch (DataAccessException e) {
-            log.error("audit outbox insert failed; refusing the request (client={} interaction={} status={}): {}",
+            log.error("audit log insert failed; refusing the request (client={} interaction={} status={}): {}",
                     record.clientId(), record.interaction(), record.httpStatus(), e.toString());
             throw new AuditUnavailableException();
         }
@@ -194,7 +195,8 @@ public final class AuditCaptureInterceptor {
         VerifiedToken token = BearerTokenInterceptor.token(request).orElse(null);
         return new AuditRecord(
                 UUID.randomUUID().toString(),
-                Instant.now(),
+                // milliseconds, as AuditEvent.recorded shows it, so that "before this entry" is exact
+                Instant.now().truncatedTo(ChronoUnit.MILLIS),
                 interaction,
                 status,
                 request.getRequestType() == null ? null : request.getRequestType().name(),

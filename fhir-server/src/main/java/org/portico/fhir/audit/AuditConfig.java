@@ -1,24 +1,13 @@
 package org.portico.fhir.audit;
 
-import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import java.util.HashSet;
-import java.util.Set;
 import javax.sql.DataSource;
-import org.hl7.fhir.r4.model.AuditEvent;
 import org.portico.fhir.config.PorticoFhirProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.transaction.PlatformTransactionManager;
 
-/** The audit trail (ADR 0005): outbox table, capture interceptor, write guard and outbox worker. */
+/** The audit trail (ADR 0005, ADR 0012): the audit log tables, capture interceptor, write guard and AuditEvent provider. */
 @Configuration(proxyBeanMethods = false)
 class AuditConfig {
-
-    /** Audit references (to patients) must never block deleting what they name. */
-    static final Set<String> AUDIT_REFERENCE_PATHS = Set.of(
-            "AuditEvent.entity.what", "AuditEvent.agent.who",
-            "AuditEvent.entity.what.where(resolve() is Patient)", "AuditEvent.agent.who.where(resolve() is Patient)");
 
     @Bean
     AuditSchema auditSchema(DataSource dataSource, PorticoFhirProperties properties) {
@@ -26,8 +15,8 @@ class AuditConfig {
     }
 
     @Bean
-    AuditOutbox auditOutbox(DataSource dataSource, AuditSchema schema, PorticoFhirProperties properties) {
-        return new AuditOutbox(dataSource, properties.db().isPostgres());
+    AuditLog auditLog(DataSource dataSource, AuditSchema schema) {
+        return new AuditLog(dataSource);
     }
 
     @Bean
@@ -36,23 +25,17 @@ class AuditConfig {
     }
 
     @Bean
-    AuditCaptureInterceptor auditCaptureInterceptor(AuditOutbox outbox) {
-        return new AuditCaptureInterceptor(outbox);
+    AuditEventProvider auditEventProvider(AuditLog log, BalpAuditEvents events) {
+        return new AuditEventProvider(log, events);
+    }
+
+    @Bean
+    AuditCaptureInterceptor auditCaptureInterceptor(AuditLog log) {
+        return new AuditCaptureInterceptor(log);
     }
 
     @Bean
     AuditEventWriteGuard auditEventWriteGuard() {
         return new AuditEventWriteGuard();
-    }
-
-    @Bean
-    AuditOutboxWorker auditOutboxWorker(AuditOutbox outbox, DaoRegistry daos, PlatformTransactionManager txManager,
-                                        BalpAuditEvents events, PorticoFhirProperties properties,
-                                        JpaStorageSettings storageSettings) {
-        Set<String> paths = new HashSet<>(storageSettings.getEnforceReferentialIntegrityOnDeleteDisableForPaths());
-        paths.addAll(AUDIT_REFERENCE_PATHS);
-        storageSettings.setEnforceReferentialIntegrityOnDeleteDisableForPaths(paths);
-        return new AuditOutboxWorker(outbox, daos.getResourceDao(AuditEvent.class), txManager, events,
-                properties.audit().drainInterval(), properties.audit().batchSize());
     }
 }

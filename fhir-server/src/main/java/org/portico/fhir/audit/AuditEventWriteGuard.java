@@ -1,6 +1,8 @@
 package org.portico.fhir.audit;
 
 import ca.uhn.fhir.interceptor.api.Hook;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
@@ -13,9 +15,8 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
  * Only the server writes AuditEvents: any client create, update, patch or delete of an AuditEvent
- * is refused with 403, whatever its scopes say, directly or inside a batch or transaction. The
- * outbox worker writes through the DAOs with a system request, which never reaches this
- * interceptor (it is registered on the REST server only).
+ * is refused with 403, whatever its scopes say, directly or inside a batch or transaction (whose
+ * entries would otherwise reach HAPI's own AuditEvent DAO, which this server no longer serves).
  */
 @Interceptor
 public final class AuditEventWriteGuard {
@@ -24,6 +25,26 @@ public final class AuditEventWriteGuard {
     private static final Set<RestOperationTypeEnum> WRITES = EnumSet.of(
             RestOperationTypeEnum.CREATE, RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.PATCH,
             RestOperationTypeEnum.DELETE, RestOperationTypeEnum.META_ADD, RestOperationTypeEnum.META_DELETE);
+
+    /**
+     * AuditEvent has no write methods at all (ADR 0012), so HAPI would answer a write with a generic
+     * 400 before any later hook runs; the caller is told plainly instead. {@code POST AuditEvent/_search}
+     * is a search and passes.
+     */
+    @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_PROCESSED)
+    public boolean refuseWriteRequest(HttpServletRequest request, HttpServletResponse response) {
+        String path = request.getPathInfo();
+        String method = request.getMethod();
+        if (path == null || "GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method)) {
+            return true;
+        }
+        boolean auditEvent = path.equals("/" + AuditCaptureInterceptor.AUDIT_EVENT) || path.startsWith("/" + AuditCaptureInterceptor.AUDIT_EVENT + "/");
+        boolean search = "POST".equals(method) && path.equals("/" + AuditCaptureInterceptor.AUDIT_EVENT + "/_search");
+        if (auditEvent && !search) {
+            throw new ForbiddenOperationException(MESSAGE);
+        }
+        return true;
+    }
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
     public void refuseRequest(RequestDetails request, RestOperationTypeEnum operation) {

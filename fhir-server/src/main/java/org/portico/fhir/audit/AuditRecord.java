@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What the request thread knows about one audited FHIR request: one row of the audit outbox, and
- * later one AuditEvent. Ids are plain FHIR ids ({@code 123}) for patients and relative references
+ * What the request thread knows about one audited FHIR request: one row of the audit log, served
+ * as one AuditEvent. Ids are plain FHIR ids ({@code 123}) for patients and relative references
  * ({@code Observation/123}) for resources.
  *
- * @param id            the outbox row id (a random UUID)
+ * @param id            the event id (a random UUID), also the AuditEvent id
  * @param recorded      when the request was handled
  * @param interaction   the FHIR restful interaction code ({@code read}, {@code search-type}, {@code create}...)
  * @param httpStatus    the status the caller got (2xx success, 4xx/5xx failure)

@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates and upgrades the audit outbox table with Flyway, from {@code db/audit}, with its own
+ * Creates and upgrades the audit log tables with Flyway, from {@code db/audit}, with its own
  * history table next to the HAPI tables (which HAPI's migrator owns). The schema is not empty
  * when this runs, so Flyway starts from a baseline at version 0.
  */
@@ -29,7 +29,7 @@ public final class AuditSchema {
             config.schemas(postgresSchemaOrNull);
         }
         MigrateResult result = config.load().migrate();
-        log.info("audit outbox schema up to date: {} migration(s) applied", result.migrationsExecuted);
+        log.info("audit log schema up to date: {} migration(s) applied", result.migrationsExecuted);
         return new AuditSchema();
     }
 }

@@ -23,8 +23,9 @@ import org.portico.smart.scope.ResourceScope;
  * rules, each limited to the binding's patient compartments (server-wide for {@code system/}) and
  * narrowed by a {@link ScopeTester} to the letters and granular restrictions granted. Types outside
  * the patient compartment that patient data refers to ({@link #REFERENCE_TYPES}) are readable by id,
- * never searchable, by a patient-bound token with a scope for them. Rule names reach clients, so they
- * carry scope shapes only, never a patient id.
+ * never searchable, by a patient-bound token with a scope for them. Provenance is read by what its
+ * targets are ({@link ProvenanceTester}), not by HAPI's compartment test. Rule names reach clients, so
+ * they carry scope shapes only, never a patient id.
  */
 public final class ScopeRules {
 
@@ -42,7 +43,9 @@ public final class ScopeRules {
 
     private ScopeRules() {}
 
-    public static List<IAuthRule> forPolicy(AccessPolicy policy, FhirContext fhir, RestrictionMatcher matcher) {
+    static final String PROVENANCE = "Provenance";
+
+    public static List<IAuthRule> forPolicy(AccessPolicy policy, FhirContext fhir, RestrictionMatcher matcher, TargetOwners owners) {
         RuleBuilder rules = new RuleBuilder();
         rules.allow("metadata").metadata();
         boolean anyWrite = false;
@@ -59,6 +62,7 @@ public final class ScopeRules {
                 } else if (compartmentType) {
                     addReadAndWrites(rules, name, type, access, matcher, false,
                             op -> op.inCompartment(PATIENT_COMPARTMENT, patients));
+                    addProvenanceOfOwnData(rules, name, binding, type, matcher, owners);
                 }
                 if (!binding.serverWide() && (ResourceScope.ANY_TYPE.equals(type) || REFERENCE_TYPES.contains(type))) {
                     for (String referenceType : ResourceScope.ANY_TYPE.equals(type) ? REFERENCE_TYPES : Set.of(type)) {
@@ -93,11 +97,28 @@ public final class ScopeRules {
         return rules.build();
     }
 
+    /**
+     * A Provenance is readable (by id, as a search result, as a {@code _revinclude}) when its targets are
+     * the binding's patients' data ({@link ProvenanceTester}); the compartment rules leave Provenance to this one.
+     */
+    private static void addProvenanceOfOwnData(RuleBuilder rules, String name, AccessPolicy.Binding binding, String type,
+            RestrictionMatcher matcher, TargetOwners owners) {
+        if (!type.equals(PROVENANCE) && !(ResourceScope.ANY_TYPE.equals(type) && !binding.byType().containsKey(PROVENANCE))) {
+            return;
+        }
+        Map<Interaction, Access> access = effective(binding, PROVENANCE);
+        if (access.containsKey(Interaction.READ) || access.containsKey(Interaction.SEARCH)) {
+            rules.allow(name + " (Provenance of own data)").read().resourcesOfType(PROVENANCE).withAnyId()
+                    .withTester(new ProvenanceTester(ScopeTester.of(access, matcher, false), owners, binding.patientIds()));
+        }
+    }
+
     private static void addReadAndWrites(RuleBuilder rules, String name, String type, Map<Interaction, Access> access,
             RestrictionMatcher matcher, boolean serverWide, Function<IAuthRuleBuilderRuleOpClassifier, IAuthRuleFinished> classify) {
         ScopeTester tester = ScopeTester.of(access, matcher, serverWide);
         if (access.containsKey(Interaction.READ) || access.containsKey(Interaction.SEARCH)) {
-            classify.apply(types(rules.allow(name).read(), type)).withTester(tester);
+            classify.apply(types(rules.allow(name).read(), type))
+                    .withTester(serverWide ? tester : ScopeTester.compartment(access, matcher));
         }
         if (access.containsKey(Interaction.CREATE)) {
             classify.apply(types(rules.allow(name).create(), type)).withTester(tester);

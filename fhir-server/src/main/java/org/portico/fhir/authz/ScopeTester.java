@@ -28,21 +28,33 @@ final class ScopeTester implements IAuthRuleTester {
     private final RestrictionMatcher matcher;
     private final boolean serverWide;
     private final boolean referenceOnly;
+    private final boolean leavesProvenance;
 
-    private ScopeTester(Map<Interaction, Access> access, RestrictionMatcher matcher, boolean serverWide, boolean referenceOnly) {
+    private ScopeTester(Map<Interaction, Access> access, RestrictionMatcher matcher, boolean serverWide, boolean referenceOnly,
+            boolean leavesProvenance) {
         this.access = Map.copyOf(access);
         this.matcher = matcher;
         this.serverWide = serverWide;
         this.referenceOnly = referenceOnly;
+        this.leavesProvenance = leavesProvenance;
     }
 
     static ScopeTester of(Map<Interaction, Access> access, RestrictionMatcher matcher, boolean serverWide) {
-        return new ScopeTester(access, matcher, serverWide, false);
+        return new ScopeTester(access, matcher, serverWide, false, false);
+    }
+
+    /**
+     * For a patient-compartment rule: as {@link #of}, but a loaded Provenance is left to the
+     * {@link ProvenanceTester} rule, because HAPI's compartment test looks only at a target that is the
+     * Patient itself and would show a Provenance that also names another patient's data.
+     */
+    static ScopeTester compartment(Map<Interaction, Access> access, RestrictionMatcher matcher) {
+        return new ScopeTester(access, matcher, false, false, true);
     }
 
     /** For types outside the patient compartment that a patient's data refers to: read by id, and as an include. */
     static ScopeTester referenceOnly(Map<Interaction, Access> access, RestrictionMatcher matcher) {
-        return new ScopeTester(access, matcher, false, true);
+        return new ScopeTester(access, matcher, false, true, false);
     }
 
     private Access access(Interaction interaction) {
@@ -52,7 +64,7 @@ final class ScopeTester implements IAuthRuleTester {
     @Override
     public boolean matches(RuleTestRequest request) {
         RestOperationTypeEnum op = request.operation;
-        if (op == null) {
+        if (op == null || leftToProvenanceRule(request.resource)) {
             return false;
         }
         return switch (op) {
@@ -74,7 +86,7 @@ final class ScopeTester implements IAuthRuleTester {
     public boolean matchesOutput(RuleTestRequest request) {
         RestOperationTypeEnum op = request.operation;
         IBaseResource resource = request.resource;
-        if (op == null) {
+        if (op == null || leftToProvenanceRule(resource)) {
             return false;
         }
         return switch (op) {
@@ -90,6 +102,10 @@ final class ScopeTester implements IAuthRuleTester {
             case DELETE -> permits(Interaction.DELETE, resource);
             default -> false;
         };
+    }
+
+    private boolean leftToProvenanceRule(IBaseResource resource) {
+        return leavesProvenance && resource != null && "Provenance".equals(resource.fhirType());
     }
 
     private boolean permits(Interaction interaction, IBaseResource resource) {

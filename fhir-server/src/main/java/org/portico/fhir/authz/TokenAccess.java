@@ -30,15 +30,17 @@ public final class TokenAccess {
     private final FhirContext fhir;
     private final RestrictionMatcher matcher;
     private final ActingFor actingFor;
+    private final TargetOwners owners;
     private final Cache<Key, AccessPolicy> cache = Caffeine.newBuilder()
             .maximumSize(10_000)
             .expireAfterWrite(Duration.ofMinutes(1))
             .build();
 
-    public TokenAccess(FhirContext fhir, RestrictionMatcher matcher, ActingFor actingFor) {
+    public TokenAccess(FhirContext fhir, RestrictionMatcher matcher, ActingFor actingFor, TargetOwners owners) {
         this.fhir = fhir;
         this.matcher = matcher;
         this.actingFor = actingFor;
+        this.owners = owners;
     }
 
     public Compiled of(RequestDetails request) {
@@ -48,7 +50,7 @@ public final class TokenAccess {
         }
         Compiled compiled = BearerTokenInterceptor.token(request).map(this::compile).orElse(null);
         if (compiled == null) {
-            compiled = new Compiled(NONE.policy(), ScopeRules.forPolicy(NONE.policy(), fhir, matcher));
+            compiled = new Compiled(NONE.policy(), ScopeRules.forPolicy(NONE.policy(), fhir, matcher, owners));
         }
         request.getUserData().put(ATTRIBUTE, compiled);
         return compiled;
@@ -57,7 +59,7 @@ public final class TokenAccess {
     Compiled compile(VerifiedToken token) {
         Key key = new Key(token.scopes().original(), token.patientId(), token.fhirUser());
         AccessPolicy policy = cache.get(key, k -> AccessPolicy.of(token, actingFor));
-        return new Compiled(policy, ScopeRules.forPolicy(policy, fhir, matcher));
+        return new Compiled(policy, ScopeRules.forPolicy(policy, fhir, matcher, owners));
     }
 
     public RestrictionMatcher matcher() {

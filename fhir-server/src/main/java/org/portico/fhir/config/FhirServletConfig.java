@@ -2,6 +2,7 @@ package org.portico.fhir.config;
 
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
 import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
@@ -10,11 +11,14 @@ import ca.uhn.fhir.narrative2.NullNarrativeGenerator;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.time.Clock;
 import java.util.List;
 import org.portico.fhir.audit.AuditCaptureInterceptor;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.portico.fhir.audit.AuditEventProvider;
 import org.portico.fhir.audit.AuditEventWriteGuard;
 import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
@@ -26,6 +30,9 @@ import org.portico.fhir.authz.ScopeAuthorizationInterceptor;
 import org.portico.fhir.authz.TokenAccess;
 import org.portico.fhir.capability.SmartCapabilityInterceptor;
 import org.portico.fhir.capability.SmartConfigurationServlet;
+import org.portico.fhir.capability.UnsupportedSearchParamFilter;
+import org.portico.fhir.capability.UsCoreCapabilityInterceptor;
+import org.portico.fhir.ig.UsCoreContract;
 import org.portico.fhir.security.BearerTokenInterceptor;
 import org.portico.fhir.security.JwksKeySource;
 import org.portico.fhir.security.RevokedGrants;
@@ -61,13 +68,14 @@ class FhirServletConfig {
     }
 
     @Bean
-    TokenAccess tokenAccess(IFhirSystemDao<?, ?> systemDao, SearchParamMatcher searchParamMatcher) {
+    TokenAccess tokenAccess(IFhirSystemDao<?, ?> systemDao, SearchParamMatcher searchParamMatcher, DaoRegistry daos) {
         return new TokenAccess(systemDao.getContext(),
                 (criteria, resource) -> {
                     var result = searchParamMatcher.match(criteria, resource, new SystemRequestDetails());
                     return result.supported() && result.matched();
                 },
-                ActingFor.self());
+                ActingFor.self(),
+                new StoredTargetOwners(daos));
     }
 
     @Bean
@@ -83,10 +91,16 @@ class FhirServletConfig {
             TokenAccess tokenAccess,
             PorticoFhirProperties properties,
             AuditCaptureInterceptor auditCapture,
-            AuditEventWriteGuard auditWriteGuard) {
+            AuditEventWriteGuard auditWriteGuard,
+            AuditEventProvider auditEvents,
+            UsCoreContract usCore) {
         systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
         RestfulServer server = new RestfulServer(systemDao.getContext());
-        server.registerProviders(resourceProviders.createProviders());
+        // AuditEvents come from the audit log (ADR 0012), not from HAPI's tables
+        server.registerProviders(resourceProviders.createProviders().stream()
+                .filter(p -> !(p instanceof IResourceProvider r && r.getResourceType() == AuditEvent.class))
+                .toList());
+        server.registerProvider(auditEvents);
         server.registerProvider(systemProvider);
         JpaCapabilityStatementProvider capabilities = new JpaCapabilityStatementProvider(
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport);
@@ -107,6 +121,8 @@ class FhirServletConfig {
         server.registerInterceptor(new MalformedSearchInterceptor());
         server.registerInterceptor(new SearchSizeLimit());
         server.registerInterceptor(new SmartCapabilityInterceptor(properties.auth().issuer()));
+        server.registerInterceptor(new UsCoreCapabilityInterceptor(usCore, validationSupport));
+        server.registerInterceptor(new UnsupportedSearchParamFilter(searchParamRegistry));
         // audit (ADR 0005): its hooks run after the authorization hooks on each pointcut
         server.registerInterceptor(auditWriteGuard);
         server.registerInterceptor(auditCapture);

@@ -3,7 +3,6 @@ package org.portico.fhir.config;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Positive;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +22,6 @@ import org.springframework.validation.annotation.Validated;
  * @param db      the database (embedded H2 unless a JDBC URL for PostgreSQL is given)
  * @param demoDir a folder of transaction bundles to load at start-up, or empty; a plain string because
  *                Spring's Path conversion reads {@code ../x} as a classpath resource and fails
- * @param audit   the audit trail's outbox worker (ADR 0005)
  */
 @Validated
 @ConfigurationProperties(prefix = "portico.fhir")
@@ -31,16 +29,7 @@ public record PorticoFhirProperties(
         @NotNull URI baseUrl,
         @NotNull @Valid Auth auth,
         @NotNull @Valid Db db,
-        String demoDir,
-        @DefaultValue @NotNull @Valid Audit audit) {
-
-    /**
-     * @param drainInterval the pause between two drains of the audit outbox into AuditEvent resources
-     * @param batchSize     outbox rows turned into AuditEvents per transaction
-     */
-    public record Audit(
-            @DefaultValue("PT1S") @NotNull Duration drainInterval,
-            @DefaultValue("20") @Positive int batchSize) {}
+        String demoDir) {
 
     /**
      * @param issuer             the auth-server issuer ({@code iss} of every token)

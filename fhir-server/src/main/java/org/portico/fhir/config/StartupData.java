@@ -1,30 +1,36 @@
 package org.portico.fhir.config;
 
 import org.portico.fhir.demo.DemoDataLoader;
-import org.portico.fhir.ig.UsCorePackage;
+import org.portico.fhir.ig.FhirPackages;
+import org.portico.fhir.ig.SearchParameterCheck;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
 /**
- * Start-up data, in order: US Core first (its SearchParameters index what follows), then the demo
- * bundles. Runs once all beans exist and before the web server accepts requests.
+ * Start-up data, in order: the FHIR packages first (US Core's SearchParameters index what follows),
+ * the check that US Core's SearchParameters are in force, then the demo bundles. Runs once all beans
+ * exist and before the web server accepts requests.
  */
 @Component
 class StartupData implements SmartInitializingSingleton {
 
-    private final UsCorePackage usCore;
+    private final FhirPackages packages;
+    private final SearchParameterCheck searchParameterCheck;
     private final DemoDataLoader demoLoader;
     private final PorticoFhirProperties properties;
 
-    StartupData(UsCorePackage usCore, DemoDataLoader demoLoader, PorticoFhirProperties properties) {
-        this.usCore = usCore;
+    StartupData(FhirPackages packages, SearchParameterCheck searchParameterCheck, DemoDataLoader demoLoader,
+            PorticoFhirProperties properties) {
+        this.packages = packages;
+        this.searchParameterCheck = searchParameterCheck;
         this.demoLoader = demoLoader;
         this.properties = properties;
     }
 
     @Override
     public void afterSingletonsInstantiated() {
-        usCore.install();
+        packages.installAll();
+        searchParameterCheck.run();
         properties.demoPath().ifPresent(demoLoader::load);
     }
 }

@@ -16,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -42,12 +41,11 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * The audit trail over real HTTP and PostgreSQL (ADR 0005): every request of a patient's app,
- * allowed or denied, becomes a BALP AuditEvent within seconds; the patient reads their own access
- * log and nobody else's; apps cannot write AuditEvents; outbox rows survive a stopped worker; and a
+ * The audit trail over real HTTP and PostgreSQL (ADR 0005, ADR 0012): every request of a patient's
+ * app, allowed or denied, is a BALP AuditEvent in the audit log before its response is sent; the
+ * patient reads their own access log and nobody else's; apps cannot write AuditEvents; and a
  * request whose audit row cannot be stored does not succeed.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -56,14 +54,12 @@ class AuditTrailIT {
     private static final TestTokens TOKENS = new TestTokens();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final Duration WITHIN = Duration.ofSeconds(10);
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         PostgresTestDatabase db = PostgresTestDatabase.get();
         TestServerProperties.register(registry, db, TOKENS);
-        registry.add("portico.fhir.audit.drain-interval", () -> "200ms");
-        // a schema of its own: FhirServerIT's server (same database, cached context) has a worker too
+        // a schema of its own: the events of FhirServerIT's server (same database, cached context) stay out
         registry.add("portico.fhir.db.schema", () -> "audit_it");
     }
 
@@ -79,13 +75,11 @@ class AuditTrailIT {
     @Autowired
     FhirContext fhir;
     @Autowired
-    AuditOutboxWorker worker;
+    AuditLog auditLog;
     @Autowired
-    AuditOutbox outbox;
+    AuditEventProvider auditEvents;
     @Autowired
     DataSource dataSource;
-    @Autowired
-    PlatformTransactionManager txManager;
     @Autowired
     BalpAuditEvents balp;
 
@@ -276,8 +270,6 @@ class AuditTrailIT {
         String token = tokenA("patient/AuditEvent.rs");
         HttpResponse<String> r = get("/AuditEvent?patient=" + a.id(), token);
         assertThat(r.statusCode()).isEqualTo(200);
-        worker.drainAll();
-        assertThat(outbox.pending()).isZero();
         assertThat(eventsOf(app)).isEmpty();
     }
 
@@ -293,6 +285,7 @@ class AuditTrailIT {
         assertThat(JSON.readTree(post.body()).path("resourceType").asText()).isEqualTo("OperationOutcome");
 
         String existing = awaitEvent(get("/Patient/" + a.id(), tokenA("patient/*.rs"))).getIdElement().getIdPart();
+        AuditRecord before = auditLog.find(existing).orElseThrow();
         HttpResponse<String> put = send(request("/AuditEvent/" + existing, token).header("Content-Type", "application/fhir+json")
                 .PUT(HttpRequest.BodyPublishers.ofString(body.replaceFirst("\\{", "{\"id\":\"" + existing + "\","))).build());
         assertThat(put.statusCode()).isEqualTo(403);
@@ -304,46 +297,37 @@ class AuditTrailIT {
         HttpResponse<String> tx = send(request("", token).header("Content-Type", "application/fhir+json")
                 .POST(HttpRequest.BodyPublishers.ofString(transaction)).build());
         assertThat(tx.statusCode()).isEqualTo(403);
-        assertThat(daos.getResourceDao(AuditEvent.class).read(new org.hl7.fhir.r4.model.IdType("AuditEvent", existing),
-                new SystemRequestDetails()).getMeta().getVersionId()).isEqualTo("1");
+        assertThat(auditLog.find(existing)).contains(before);
+        // nor does anything reach HAPI's own AuditEvent tables
+        assertThat(daos.getResourceDao(AuditEvent.class).search(SearchParameterMap.newSynchronous(), new SystemRequestDetails())
+                .getAllResources()).isEmpty();
     }
 
     // --- durability ---
 
     @Test
-    void whenWorkerStoppedThenRowsWaitInOutboxAndAFreshWorkerTurnsThemIntoAuditEvents() throws Exception {
-        worker.stop();
-        try {
-            HttpResponse<String> r = get("/Patient/" + a.id(), tokenA("patient/*.rs"));
+    void whenResponseArrivesThenItsEventIsAlreadyInTheAccessLog() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> r = get("/Observation/" + a.observationIds().get(0), tokenA("patient/*.rs"));
             assertThat(r.statusCode()).isEqualTo(200);
-            Thread.sleep(1000); // five drain intervals: nothing drains while the worker is stopped
-            assertThat(outbox.pending()).isPositive();
-            assertThat(eventsOf(app)).isEmpty();
-
-            // what a freshly started server does with the outbox it finds in the database
-            AuditOutboxWorker fresh = new AuditOutboxWorker(new AuditOutbox(dataSource, true),
-                    daos.getResourceDao(AuditEvent.class), txManager, balp, Duration.ofSeconds(1), 50);
-            assertThat(fresh.drainAll()).isPositive();
-            assertThat(outbox.pending()).isZero();
-            assertThat(eventsOf(app)).hasSize(1);
-        } finally {
-            worker.start();
+            String requestId = r.headers().firstValue("X-Request-ID").orElseThrow();
+            // no waiting: the row was committed before the response was sent (group commit, ADR 0012)
+            assertThat(allEvents()).as("event of request " + i).anyMatch(byRequestId(requestId));
         }
     }
 
     @Test
     void whenAuditRowCannotBeStoredThenRequestFailsWith503AndNoData() throws Exception {
-        worker.stop();
         try {
-            execute("ALTER TABLE portico_audit_outbox RENAME TO portico_audit_outbox_away");
+            execute("ALTER TABLE portico_audit_log RENAME TO portico_audit_log_away");
             HttpResponse<String> r = get("/Patient/" + a.id(), tokenA("patient/*.rs"));
             assertThat(r.statusCode()).isEqualTo(503);
             assertThat(JSON.readTree(r.body()).path("resourceType").asText()).isEqualTo("OperationOutcome");
             assertThat(r.body()).doesNotContain("\"id\":\"" + a.id() + "\"");
         } finally {
-            execute("ALTER TABLE portico_audit_outbox_away RENAME TO portico_audit_outbox");
-            worker.start();
+            execute("ALTER TABLE portico_audit_log_away RENAME TO portico_audit_log");
         }
+        assertThat(get("/Patient/" + a.id(), tokenA("patient/*.rs")).statusCode()).as("recovers at once").isEqualTo(200);
     }
 
     // --- helpers ---
@@ -364,23 +348,20 @@ class AuditTrailIT {
                 "Patient/" + a.id(), app, subject, null, List.of(a.id()), List.of("Patient/" + a.id()), "127.0.0.1", "x", null);
     }
 
-    /** The AuditEvent of the request that got this response, found by its X-Request-ID. */
-    private AuditEvent awaitEvent(HttpResponse<String> response) throws InterruptedException {
+    /** The AuditEvent of the request that got this response, found by its X-Request-ID: stored before the response. */
+    private AuditEvent awaitEvent(HttpResponse<String> response) {
         String requestId = response.headers().firstValue("X-Request-ID").orElseThrow();
-        return await(e -> e.getEntity().stream().anyMatch(en -> "XrequestId".equals(en.getType().getCode())
-                && requestId.equals(en.getWhat().getIdentifier().getValue())));
+        return await(byRequestId(requestId));
     }
 
-    private AuditEvent await(Predicate<AuditEvent> match) throws InterruptedException {
-        long deadline = System.nanoTime() + WITHIN.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<AuditEvent> found = allEvents().stream().filter(match).findFirst();
-            if (found.isPresent()) {
-                return found.get();
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no matching AuditEvent within " + WITHIN);
+    private static Predicate<AuditEvent> byRequestId(String requestId) {
+        return e -> e.getEntity().stream().anyMatch(en -> "XrequestId".equals(en.getType().getCode())
+                && requestId.equals(en.getWhat().getIdentifier().getValue()));
+    }
+
+    private AuditEvent await(Predicate<AuditEvent> match) {
+        return allEvents().stream().filter(match).findFirst()
+                .orElseThrow(() -> new AssertionError("no matching AuditEvent in the audit log"));
     }
 
     private List<AuditEvent> eventsOf(String clientId) {
@@ -388,8 +369,8 @@ class AuditTrailIT {
     }
 
     private List<AuditEvent> allEvents() {
-        return daos.getResourceDao(AuditEvent.class).search(SearchParameterMap.newSynchronous(), new SystemRequestDetails())
-                .getAllResources().stream().map(AuditEvent.class::cast).toList();
+        return auditLog.search(new AuditLog.Query(List.of(), null, null, true), 0, 100_000).stream()
+                .map(auditEvents::toResource).toList();
     }
 
     private static AuditEventAgentComponent clientAgent(AuditEvent e) {

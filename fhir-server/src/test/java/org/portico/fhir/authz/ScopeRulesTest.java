@@ -33,6 +33,14 @@ class ScopeRulesTest {
                 .anyMatch(c -> List.of(wanted.split(",")).contains(c.getSystem() + "|" + c.getCode()));
     };
 
+    /** Stored data as the tests see it: obs-a is pat-1's, obs-b is pat-2's, med-1 is no patient's. */
+    private static final TargetOwners OWNERS = reference -> switch (reference.getResourceType() + "/" + reference.getIdPart()) {
+        case "Observation/obs-a" -> java.util.Set.of("pat-1");
+        case "Observation/obs-b" -> java.util.Set.of("pat-2");
+        case "Medication/med-1" -> java.util.Set.of();
+        default -> null;
+    };
+
     @Test
     void whenV1ReadThenReadAndSearch() {
         AccessPolicy policy = policy("pat-1", "patient/Observation.read");
@@ -200,6 +208,59 @@ class ScopeRulesTest {
         assertThat(FhirIds.patientIdOf("Patient/a b")).isEmpty();
     }
 
+    @Test
+    void whenProvenanceTargetsOwnDataThenShownAsRevincludeAndRead() {
+        ProvenanceTester tester = provenanceTester("pat-1");
+        assertThat(tester.matchesOutput(op(RestOperationTypeEnum.SEARCH_TYPE, provenance("Observation/obs-a")))).isTrue();
+        assertThat(tester.matchesOutput(op(RestOperationTypeEnum.READ, provenance("Observation/obs-a", "Medication/med-1")))).isTrue();
+        assertThat(tester.matchesOutput(op(RestOperationTypeEnum.READ, provenance("Patient/pat-1")))).isTrue();
+    }
+
+    @Test
+    void whenProvenanceTargetsAnotherPatientsDataThenNeverShown() {
+        ProvenanceTester tester = provenanceTester("pat-1");
+        assertThat(tester.matchesOutput(op(RestOperationTypeEnum.SEARCH_TYPE, provenance("Observation/obs-b")))).isFalse();
+        // mixed: one own target does not make another patient's target visible
+        assertThat(tester.matchesOutput(op(RestOperationTypeEnum.READ, provenance("Observation/obs-a", "Observation/obs-b")))).isFalse();
+        assertThat(tester.matchesOutput(op(RestOperationTypeEnum.READ, provenance("Patient/pat-1", "Patient/pat-2")))).isFalse();
+        // no patient's data at all, unresolvable, contained or absolute targets
+        assertThat(tester.matchesOutput(op(RestOperationTypeEnum.READ, provenance("Medication/med-1")))).isFalse();
+        assertThat(tester.matchesOutput(op(RestOperationTypeEnum.READ, provenance("Observation/gone")))).isFalse();
+        assertThat(tester.matchesOutput(op(RestOperationTypeEnum.READ, provenance("#contained")))).isFalse();
+        assertThat(tester.matchesOutput(op(RestOperationTypeEnum.READ, provenance("http://other.example/fhir/Observation/obs-a")))).isFalse();
+        assertThat(tester.matchesOutput(op(RestOperationTypeEnum.READ, new org.hl7.fhir.r4.model.Provenance()))).isFalse();
+    }
+
+    @Test
+    void whenProvenanceScopeLacksTheLetterThenNotShown() {
+        ProvenanceTester searchOnly = new ProvenanceTester(ScopeTester.of(Map.of(Interaction.SEARCH, Access.ALL), MATCHER, false),
+                OWNERS, List.of("pat-1"));
+        assertThat(searchOnly.matchesOutput(op(RestOperationTypeEnum.READ, provenance("Observation/obs-a")))).isFalse();
+        assertThat(searchOnly.matchesOutput(op(RestOperationTypeEnum.SEARCH_TYPE, provenance("Observation/obs-a")))).isTrue();
+    }
+
+    @Test
+    void whenCompartmentRuleMeetsAProvenanceThenItDefersToTheTargetRule() {
+        ScopeTester compartment = ScopeTester.compartment(Map.of(Interaction.READ, Access.ALL, Interaction.SEARCH, Access.ALL), MATCHER);
+        assertThat(compartment.matchesOutput(op(RestOperationTypeEnum.READ, provenance("Patient/pat-1", "Observation/obs-b")))).isFalse();
+        assertThat(compartment.matchesOutput(op(RestOperationTypeEnum.READ, lab()))).isTrue();
+        assertThat(ScopeRules.names(rules("pat-1", "patient/*.rs"))).contains("patient/*.rs (Provenance of own data)");
+        assertThat(ScopeRules.names(rules("pat-1", "patient/Observation.rs"))).noneMatch(n -> n.contains("Provenance"));
+    }
+
+    private static ProvenanceTester provenanceTester(String patient) {
+        return new ProvenanceTester(ScopeTester.of(Map.of(Interaction.READ, Access.ALL, Interaction.SEARCH, Access.ALL), MATCHER, false),
+                OWNERS, List.of(patient));
+    }
+
+    private static org.hl7.fhir.r4.model.Provenance provenance(String... targets) {
+        org.hl7.fhir.r4.model.Provenance p = new org.hl7.fhir.r4.model.Provenance();
+        for (String t : targets) {
+            p.addTarget().setReference(t);
+        }
+        return p;
+    }
+
     private static Observation lab() {
         Observation o = new Observation();
         o.addCategory().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/observation-category").setCode("laboratory");
@@ -217,6 +278,6 @@ class ScopeRulesTest {
     }
 
     private static List<IAuthRule> rules(String patient, String scopes) {
-        return ScopeRules.forPolicy(policy(patient, scopes), FHIR, MATCHER);
+        return ScopeRules.forPolicy(policy(patient, scopes), FHIR, MATCHER, OWNERS);
     }
 }

@@ -19,13 +19,11 @@ import org.portico.fhir.FhirServerApplication;
 import org.portico.fhir.PostgresTestDatabase;
 import org.portico.fhir.TestPatients;
 import org.portico.fhir.TestPatients.TestPatient;
-import org.portico.fhir.audit.AuditOutbox;
-import org.portico.fhir.audit.AuditOutboxWorker;
+import org.portico.fhir.audit.AuditLog;
 import org.portico.fhir.security.TestTokens;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * What Portico's security costs on the FHIR API: the same requests against {@code /fhir} (Bearer
@@ -48,15 +46,12 @@ public final class EnforcementBenchmark {
     /** Requests/s, non-200 answers, and server CPU (JVM request threads + PostgreSQL backends) per request. */
     private record Sample(double perSecond, long errors, double cpuMicros) {}
 
-    /** What turning one outbox row into an AuditEvent costs, measured on a sample of a workload's rows. */
-    private record Drain(int events, double cpuMicrosPerEvent) {}
 
     public static void main(String[] args) throws Exception {
         int threads = Integer.getInteger("bench.threads", 16);
         int seconds = Integer.getInteger("bench.seconds", 10);
         int rounds = Integer.getInteger("bench.rounds", 3);
         int warmup = Integer.getInteger("bench.warmup", 30);
-        int drainSample = Integer.getInteger("bench.drain-sample", 400);
         List<String> only = Arrays.stream(System.getProperty("bench.only", "").split(","))
                 .map(String::trim).filter(n -> !n.isEmpty()).toList();
         TestTokens tokens = new TestTokens();
@@ -95,17 +90,10 @@ public final class EnforcementBenchmark {
                 run(http, secured + w.path(), token, threads, warmup);
                 run(http, open + w.path(), null, threads, warmup);
             }
-            AuditOutboxWorker worker = app.getBean(AuditOutboxWorker.class);
-            JdbcTemplate jdbc = new JdbcTemplate(app.getBean(DataSource.class));
-            // the worker is paused while requests are measured, and its cost measured on its own below,
-            // so that draining one workload's rows is never counted against another workload or side
-            worker.stop();
             cpu = new ServerCpu(app.getBean(DataSource.class), "http-nio-");
-            System.out.printf(Locale.ROOT, "%n%-40s %22s %22s %6s %18s %6s %14s %6s%n", "workload", "secured req/s (min-max)",
-                    "open req/s (min-max)", "ratio", "CPU us/req sec/open", "ratio", "AuditEvent CPU", "ratio*");
-            List<String> notes = new ArrayList<>();
+            System.out.printf(Locale.ROOT, "%n%-40s %22s %22s %6s %18s %6s%n", "workload", "secured req/s (min-max)",
+                    "open req/s (min-max)", "ratio", "CPU us/req sec/open", "ratio");
             for (Workload w : workloads) {
-                jdbc.update("DELETE FROM portico_audit_outbox");
                 List<Sample> s = new ArrayList<>();
                 List<Sample> o = new ArrayList<>();
                 for (int r = 0; r < rounds; r++) {
@@ -117,28 +105,23 @@ public final class EnforcementBenchmark {
                         s.add(run(http, secured + w.path(), token, threads, seconds));
                     }
                 }
-                Drain drain = drain(worker, jdbc, drainSample);
                 long errors = s.stream().mapToLong(Sample::errors).sum() + o.stream().mapToLong(Sample::errors).sum();
                 double cpuSecured = medianCpu(s);
                 double cpuOpen = medianCpu(o);
-                System.out.printf(Locale.ROOT, "%-40s %22s %22s %6.2f %18s %6.2f %14s %6.2f%s%n", w.name(), summary(s), summary(o),
+                System.out.printf(Locale.ROOT, "%-40s %22s %22s %6.2f %18s %6.2f%s%n", w.name(), summary(s), summary(o),
                         median(s) / median(o),
                         String.format(Locale.ROOT, "%.0f / %.0f", cpuSecured, cpuOpen), cpuOpen / cpuSecured,
-                        String.format(Locale.ROOT, "%.0f us", drain.cpuMicrosPerEvent()),
-                        cpuOpen / (cpuSecured + drain.cpuMicrosPerEvent()),
                         errors == 0 ? "" : "  (" + errors + " non-200 answers: not a result)");
-                notes.add(String.format(Locale.ROOT, "%s: AuditEvent cost measured on %d events", w.name(), drain.events()));
             }
             System.out.printf(Locale.ROOT, "%nratio = secured/open throughput (noisy when other processes share the CPUs);"
                     + "%nCPU us/req = CPU of Tomcat's threads + PostgreSQL backends per request, ratio = open/secured (what the"
-                    + "%nthroughput ratio is on an otherwise idle CPU-bound machine); AuditEvent CPU = turning one outbox row into"
-                    + "%nan AuditEvent (the worker, later); ratio* = open/(secured + AuditEvent): the cost with the audit trail complete.%n");
+                    + "%nthroughput ratio is on an otherwise idle CPU-bound machine). The audit trail is complete when a secured"
+                    + "%nresponse is sent (ADR 0012): no background work is left out of these figures.%n");
             if (!cpu.postgresVisible()) {
                 System.out.println("PostgreSQL's backends are not visible in /proc: CPU figures are the JVM's alone.");
             }
-            notes.forEach(System.out::println);
-            AuditOutbox.GroupCommits commits = app.getBean(AuditOutbox.class).groupCommits();
-            System.out.printf(Locale.ROOT, "%naudit outbox: %d rows in %d group commits (%.1f rows per commit)%n",
+            AuditLog.GroupCommits commits = app.getBean(AuditLog.class).groupCommits();
+            System.out.printf(Locale.ROOT, "%naudit log: %d rows in %d group commits (%.1f rows per commit)%n",
                     commits.rows(), commits.commits(), commits.commits() == 0 ? 0.0 : (double) commits.rows() / commits.commits());
         } finally {
             app.close();
@@ -188,27 +171,6 @@ public final class EnforcementBenchmark {
         double cpuNanos = cpu == null ? 0 : (cpu.jvmNanos() - jvmBefore) + (cpu.postgresNanos() - pgBefore);
         long requests = Math.max(1, done.get() + errors.get());
         return new Sample(done.get() / elapsed, errors.get(), cpuNanos / 1e3 / requests);
-    }
-
-    /**
-     * Stores up to {@code sample} of the outbox's rows as AuditEvents, as the worker does, measuring the
-     * CPU of this thread and of PostgreSQL; then empties the outbox.
-     */
-    private static Drain drain(AuditOutboxWorker worker, JdbcTemplate jdbc, int sample) {
-        long jvmBefore = cpu.currentThreadNanos();
-        long pgBefore = cpu.postgresNanos();
-        int events = 0;
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (events < sample && System.nanoTime() < deadline) {
-            int n = worker.drainBatch();
-            if (n == 0) {
-                break;
-            }
-            events += n;
-        }
-        double nanos = (cpu.currentThreadNanos() - jvmBefore) + (cpu.postgresNanos() - pgBefore);
-        jdbc.update("DELETE FROM portico_audit_outbox");
-        return new Drain(events, events == 0 ? 0 : nanos / 1e3 / events);
     }
 
     private static double medianCpu(List<Sample> samples) {

@@ -1,0 +1,214 @@
+package org.portico.fhir.audit;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The audit log (ADR 0012): one row per audited FHIR request in {@value #TABLE}, and one row per
+ * patient it concerns in {@value #PATIENT_TABLE}, kept and served as AuditEvents by
+ * {@link AuditEventProvider}. Plain JDBC through Spring's {@link JdbcTemplate}, so an insert made
+ * inside a HAPI write transaction joins that transaction. An insert outside any transaction (reads,
+ * searches, failures) is group-committed ({@link GroupCommit}): the rows of concurrent requests share
+ * one round trip and one commit, and each request still waits until its own row is committed.
+ */
+public final class AuditLog {
+
+    static final String TABLE = "portico_audit_log";
+    static final String PATIENT_TABLE = "portico_audit_log_patient";
+    /** The most rows one group commit takes. */
+    static final int MAX_GROUP = 256;
+    /** The longest FHIR id; a longer "patient id" is not one and is not indexed. */
+    static final int MAX_ID = 64;
+
+    private static final String COLUMNS = "id, recorded, interaction, http_status, request_method, resource_type, "
+            + "request_url, client_id, user_sub, fhir_user, patients, resources, source_address, request_id, detail";
+    private static final String INSERT = "INSERT INTO " + TABLE + " (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    private static final String INSERT_PATIENT = "INSERT INTO " + PATIENT_TABLE + " (patient_id, recorded, event_id) VALUES (?,?,?)";
+
+    /**
+     * Which events a search wants.
+     *
+     * @param patients    events concerning, for each list, at least one of its patients (an AND of
+     *                    ORs, as repeated and comma-separated search parameters mean); empty for every event
+     * @param from        recorded at or after this instant, or null
+     * @param to          recorded at or before this instant, or null
+     * @param newestFirst order by recorded time descending (else ascending)
+     */
+    public record Query(List<List<String>> patients, Instant from, Instant to, boolean newestFirst) {
+
+        public Query {
+            patients = patients.stream().map(List::copyOf).toList();
+        }
+    }
+
+    /** How many commits the rows written outside a transaction took so far. */
+    public record GroupCommits(long commits, long rows) {}
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final GroupCommit<AuditRecord> group;
+
+    public AuditLog(DataSource dataSource) {
+        this.jdbc = new JdbcTemplate(Objects.requireNonNull(dataSource, "dataSource"));
+        this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        this.group = new GroupCommit<>(this::insertBatch, MAX_GROUP);
+    }
+
+    /**
+     * Stores the record; returns only once the database has it (or throws). Inside a transaction the
+     * rows join it (committed or rolled back with the write they record); otherwise they are
+     * committed with the rows of concurrent requests.
+     */
+    public void insert(AuditRecord r) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            jdbc.update(INSERT, values(r));
+            List<Object[]> patients = patientRows(r);
+            if (!patients.isEmpty()) {
+                jdbc.batchUpdate(INSERT_PATIENT, patients);
+            }
+        } else {
+            group.submit(r);
+        }
+    }
+
+    /** Group commits so far (benchmarks and tests). */
+    public GroupCommits groupCommits() {
+        return new GroupCommits(group.batches(), group.items());
+    }
+
+    public Optional<AuditRecord> find(String id) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM " + TABLE + " WHERE id = ?", AuditLog::row, id).stream().findFirst();
+    }
+
+    /** One page of the events a query matches. */
+    public List<AuditRecord> search(Query q, int offset, int count) {
+        List<Object> args = new ArrayList<>();
+        String sql = "SELECT " + COLUMNS + " FROM " + TABLE + where(q, args)
+                + " ORDER BY recorded " + (q.newestFirst() ? "DESC" : "ASC") + ", id " + (q.newestFirst() ? "DESC" : "ASC")
+                + " LIMIT ? OFFSET ?";
+        args.add(count);
+        args.add(offset);
+        return jdbc.query(sql, AuditLog::row, args.toArray());
+    }
+
+    /** How many events a query matches. */
+    public int count(Query q) {
+        List<Object> args = new ArrayList<>();
+        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM " + TABLE + where(q, args), Integer.class, args.toArray());
+        return n == null ? 0 : n;
+    }
+
+    /** All events (operators and tests). */
+    public long size() {
+        Long n = jdbc.queryForObject("SELECT COUNT(*) FROM " + TABLE, Long.class);
+        return n == null ? 0 : n;
+    }
+
+    private static String where(Query q, List<Object> args) {
+        List<String> clauses = new ArrayList<>();
+        for (List<String> anyOf : q.patients()) {
+            StringBuilder in = new StringBuilder("id IN (SELECT event_id FROM " + PATIENT_TABLE + " WHERE patient_id IN (");
+            for (int i = 0; i < anyOf.size(); i++) {
+                in.append(i == 0 ? "?" : ",?");
+                args.add(anyOf.get(i));
+            }
+            clauses.add(in.append("))").toString());
+        }
+        if (q.from() != null) {
+            clauses.add("recorded >= ?");
+            args.add(Timestamp.from(q.from()));
+        }
+        if (q.to() != null) {
+            clauses.add("recorded <= ?");
+            args.add(Timestamp.from(q.to()));
+        }
+        return clauses.isEmpty() ? "" : " WHERE " + String.join(" AND ", clauses);
+    }
+
+    /** One transaction, one round trip per table (JDBC batches), one commit. */
+    private void insertBatch(List<AuditRecord> records) {
+        List<Object[]> rows = new ArrayList<>(records.size());
+        List<Object[]> patients = new ArrayList<>();
+        for (AuditRecord r : records) {
+            rows.add(values(r));
+            patients.addAll(patientRows(r));
+        }
+        tx.executeWithoutResult(status -> {
+            jdbc.batchUpdate(INSERT, rows);
+            if (!patients.isEmpty()) {
+                jdbc.batchUpdate(INSERT_PATIENT, patients);
+            }
+        });
+    }
+
+    private static List<Object[]> patientRows(AuditRecord r) {
+        Timestamp recorded = Timestamp.from(r.recorded());
+        return r.patients().stream()
+                .filter(p -> p != null && !p.isBlank() && p.length() <= MAX_ID)
+                .distinct()
+                .map(p -> new Object[] {p, recorded, r.id()})
+                .toList();
+    }
+
+    private static Object[] values(AuditRecord r) {
+        return new Object[] {
+                r.id(),
+                Timestamp.from(r.recorded()),
+                r.interaction(),
+                r.httpStatus(),
+                cut(r.requestMethod(), 16),
+                cut(r.resourceType(), 64),
+                r.requestUrl(),
+                cut(r.clientId(), 255),
+                cut(r.userSubject(), 255),
+                cut(r.fhirUser(), 1024),
+                join(r.patients()),
+                join(r.resources()),
+                cut(r.sourceAddress(), 64),
+                cut(r.requestId(), 64),
+                cut(r.detail(), 1024)};
+    }
+
+    private static AuditRecord row(ResultSet rs, int rowNum) throws SQLException {
+        return new AuditRecord(
+                rs.getString("id"),
+                rs.getTimestamp("recorded").toInstant(),
+                rs.getString("interaction"),
+                rs.getInt("http_status"),
+                rs.getString("request_method"),
+                rs.getString("resource_type"),
+                rs.getString("request_url"),
+                rs.getString("client_id"),
+                rs.getString("user_sub"),
+                rs.getString("fhir_user"),
+                split(rs.getString("patients")),
+                split(rs.getString("resources")),
+                rs.getString("source_address"),
+                rs.getString("request_id"),
+                rs.getString("detail"));
+    }
+
+    private static String join(List<String> values) {
+        return values.isEmpty() ? null : String.join(" ", values);
+    }
+
+    private static List<String> split(String value) {
+        return value == null || value.isBlank() ? List.of() : Arrays.asList(value.split(" "));
+    }
+
+    private static String cut(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+}
