@@ -79,7 +79,9 @@ final class Redaction {
         Matcher m = JSON_MEMBER.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            String value = SECRET_NAMES.contains(m.group(1).toLowerCase(Locale.ROOT)) ? REDACTED : m.group(3);
+            String member = m.group(1).toLowerCase(Locale.ROOT);
+            // in JSON, "code" is a FHIR code (Coding.code, OperationOutcome.issue.code), never an authorization code
+            String value = SECRET_NAMES.contains(member) && !member.equals("code") ? REDACTED : m.group(3);
             m.appendReplacement(out, Matcher.quoteReplacement("\"" + m.group(1) + "\"" + m.group(2) + "\"" + value + "\""));
         }
         m.appendTail(out);

@@ -38,5 +38,7 @@ class RedactionTest {
         assertThat(Redaction.body("<a href=\"/cb?state=s&amp;code=abc\">"))
                 .isEqualTo("<a href=\"/cb?state=s&amp;code=<redacted>\">");
         assertThat(Redaction.body("{\"url\":\"https://x/fhir/Observation?code=8302-2\"}")).doesNotContain("8302-2");
+        assertThat(Redaction.body("{\"issue\":[{\"code\":\"processing\"}]}")).as("a FHIR code stays")
+                .contains("\"code\":\"processing\"");
     }
 }
