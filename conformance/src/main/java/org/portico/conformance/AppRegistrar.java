@@ -30,7 +30,7 @@ public final class AppRegistrar {
         }
         return http.send(HttpSession.request(registrationEndpoint, "Content-Type", "application/json", "Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json))
-                .build());
+                .build(), json);
     }
 
     /** Registers and fails with the answer unless it is 201 with a client_id. */

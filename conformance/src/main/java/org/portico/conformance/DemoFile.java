@@ -3,39 +3,68 @@ package org.portico.conformance;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 
 /**
- * The demo logins and clients of a deployment, in the format of Portico's {@code demo/users.json}.
- * Only logins and the clients that can launch (they have a redirect URI) are read: facts about
+ * The logins and clients of a deployment, in the format of Portico's {@code demo/users.json} (also the
+ * {@code users} and {@code clients} of a kit configuration file). Read: logins with the patients they
+ * are expected to see ({@code patient}, {@code acts_for}), the clients that can launch (they have a
+ * redirect URI), and a backend client whose {@code jwks_uri} the kit can serve. Other facts about
  * patients are learnt through the API.
+ *
+ * <p>A check that needs more logins or clients than the configuration names is skipped, saying so: a
+ * gap in the configuration is not a failure of the server.
  */
-public record DemoFile(List<Credentials> users, List<ClientRegistration> clients) {
+public record DemoFile(List<Credentials> users, List<ClientRegistration> clients, List<JwksUriClient> jwksUriClients) {
+
+    /** A {@code private_key_jwt} backend client that reads its keys from {@code jwksUri}. */
+    public record JwksUriClient(String clientId, URI jwksUri) {}
 
     public DemoFile {
         users = List.copyOf(users);
         clients = List.copyOf(clients);
+        jwksUriClients = List.copyOf(jwksUriClients);
+    }
+
+    public DemoFile(List<Credentials> users, List<ClientRegistration> clients) {
+        this(users, clients, List.of());
     }
 
     public static DemoFile read(Path file) {
-        JsonNode root;
         try {
-            root = Response.JSON.readTree(file.toFile());
+            return parse(Response.JSON.readTree(file.toFile()));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the demo file " + file, e);
         }
+    }
+
+    /** The {@code users} and {@code clients} arrays of {@code root} (absent arrays mean none). */
+    public static DemoFile parse(JsonNode root) {
         List<Credentials> users = new ArrayList<>();
         for (JsonNode user : root.path("users")) {
-            users.add(new Credentials(user.path("username").asText(), user.path("password").asText()));
+            List<String> patients = new ArrayList<>();
+            if (user.hasNonNull("patient")) {
+                patients.add(user.path("patient").asText());
+            }
+            user.path("acts_for").forEach(other -> patients.add(other.path("patient").asText()));
+            users.add(new Credentials(user.path("username").asText(), user.path("password").asText(), patients));
         }
         List<ClientRegistration> clients = new ArrayList<>();
+        List<JwksUriClient> jwksUriClients = new ArrayList<>();
         for (JsonNode client : root.path("clients")) {
             List<String> redirects = new ArrayList<>();
             client.path("redirect_uris").forEach(uri -> redirects.add(uri.asText()));
             if (redirects.isEmpty()) {
-                continue; // a backend-services client (client_credentials): no launch, nothing for the browser tests
+                if (client.hasNonNull("jwks_uri")) {
+                    jwksUriClients.add(new JwksUriClient(client.path("client_id").asText(),
+                            URI.create(client.path("jwks_uri").asText())));
+                }
+                continue; // a backend-services client (client_credentials): no launch
             }
             boolean isPublic = "public".equals(client.path("type").asText());
             clients.add(new ClientRegistration(
@@ -43,24 +72,30 @@ public record DemoFile(List<Credentials> users, List<ClientRegistration> clients
                     isPublic ? null : client.path("client_secret").asText(),
                     redirects));
         }
-        return new DemoFile(users, clients);
+        return new DemoFile(users, clients, jwksUriClients);
     }
 
-    /** The {@code index}th demo login (0-based); fails clearly if the file has too few. */
+    /** The {@code index}th login (0-based); the check is skipped if the configuration names too few. */
     public Credentials user(int index) {
-        if (index >= users.size()) {
-            throw new IllegalStateException("The demo file has " + users.size() + " users; the suite needs at least " + (index + 1));
-        }
+        Assumptions.assumeTrue(index < users.size(),
+                () -> "the configuration names " + users.size() + " logins; this check needs at least " + (index + 1));
         return users.get(index);
     }
 
     public ClientRegistration publicClient() {
-        return clients.stream().filter(ClientRegistration::isPublic).findFirst()
-                .orElseThrow(() -> new IllegalStateException("The demo file has no public client"));
+        Optional<ClientRegistration> client = clients.stream().filter(ClientRegistration::isPublic).findFirst();
+        Assumptions.assumeTrue(client.isPresent(), "the configuration names no public client");
+        return client.get();
     }
 
     public ClientRegistration confidentialClient() {
-        return clients.stream().filter(c -> !c.isPublic()).findFirst()
-                .orElseThrow(() -> new IllegalStateException("The demo file has no confidential client"));
+        Optional<ClientRegistration> client = clients.stream().filter(c -> !c.isPublic()).findFirst();
+        Assumptions.assumeTrue(client.isPresent(), "the configuration names no confidential client");
+        return client.get();
+    }
+
+    /** The first backend client with a {@code jwks_uri}, if any. */
+    public Optional<JwksUriClient> jwksUriClient() {
+        return jwksUriClients.stream().findFirst();
     }
 }

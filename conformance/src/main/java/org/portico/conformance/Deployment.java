@@ -6,28 +6,39 @@ import javax.net.ssl.SSLContext;
 
 /**
  * The deployment under test: where its FHIR API is (everything else is discovered from there), the
- * demo logins and clients registered on it, and whom the suite trusts for its TLS certificate.
+ * logins and clients registered on it, whom the suite trusts for its TLS certificate, and how its
+ * pages look to the {@link LoginDriver} and the {@link Portal}.
  *
  * @param sslContext            what the suite's HTTP clients validate the servers' certificates with
  * @param selfSignedCertificate true when {@code sslContext} trusts a certificate made for this run that
  *                              a browser would not (the local deployment); a browser then has to be
  *                              told to accept it
+ * @param loginForms            the selectors of the login, patient picker and consent pages
+ * @param portalPages           the patient's pages outside an authorization request (EHR launch, revoke)
+ * @param callsBackToLocalhost  the servers run on this machine, so a {@code jwks_uri} on localhost that
+ *                              the kit serves is reachable from them
  */
-public record Deployment(URI fhirBase, DemoFile demo, SSLContext sslContext, boolean selfSignedCertificate) {
+public record Deployment(URI fhirBase, DemoFile demo, SSLContext sslContext, boolean selfSignedCertificate,
+        LoginForms loginForms, PortalPages portalPages, boolean callsBackToLocalhost) {
 
-    /** A deployment whose certificate (if it has TLS) the JVM's default trust store validates. */
+    /** A deployment whose certificate (if it has TLS) the JVM's default trust store validates, with Portico's pages. */
     public Deployment(URI fhirBase, DemoFile demo) {
-        this(fhirBase, demo, defaultSslContext(), false);
+        this(fhirBase, demo, defaultSslContext(), false, LoginForms.defaults(), PortalPages.defaults(), false);
     }
 
-    /** A fresh SMART client for this deployment. */
+    /** A fresh SMART client for this deployment, driving its pages with {@link #loginForms()}. */
     public SmartClient smartClient() {
-        return new SmartClient(fhirBase, sslContext);
+        return new SmartClient(fhirBase, new LoginDriver(loginForms), sslContext, portalPages);
     }
 
     /** A fresh browser session (own cookies) that trusts this deployment's certificate. */
     public HttpSession newSession() {
         return new HttpSession(sslContext);
+    }
+
+    /** A headless browser for this deployment's login, picker and consent pages. */
+    public LoginDriver loginDriver() {
+        return new LoginDriver(loginForms);
     }
 
     static SSLContext defaultSslContext() {

@@ -62,14 +62,23 @@ public final class HttpSession {
         return send(request(uri, headers)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(encodedForm))
-                .build());
+                .build(), encodedForm);
     }
 
+    /** Sends a request without a body, or one whose body the report need not show. */
     public Response send(HttpRequest request) {
+        return send(request, null);
+    }
+
+    /** Sends {@code request}; {@code body} is the text of its body, for the {@link ExchangeLog} (redacted there). */
+    public Response send(HttpRequest request, String body) {
         try {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            ExchangeLog.record(request.method(), request.uri(), request.headers(), body, response.statusCode(),
+                    response.headers(), response.body(), null);
             return new Response(request.method(), request.uri(), response.statusCode(), response.headers(), response.body());
         } catch (IOException e) {
+            ExchangeLog.record(request.method(), request.uri(), request.headers(), body, -1, null, null, e.toString());
             throw new UncheckedIOException(request.method() + " " + request.uri() + " failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -35,9 +35,19 @@ public final class LocalDeployment implements AutoCloseable {
      * @param dbPassword     its password, may be null
      * @param startTimeout   how long both servers together may take to become ready
      * @param tls            serve HTTPS with a self-signed certificate made in {@code <logDir>/tls}
+     * @param usersFile      the auth-server's logins and clients (format of {@code demo/users.json}); null
+     *                       means that file. Another file gives a second deployment other client ids and
+     *                       logins over the same demo patients
      */
     public record Settings(Path repositoryRoot, Path logDir, Path java, List<String> jvmOptions,
-                           String dbAdminUrl, String dbUser, String dbPassword, Duration startTimeout, boolean tls) {}
+                           String dbAdminUrl, String dbUser, String dbPassword, Duration startTimeout, boolean tls,
+                           Path usersFile) {
+
+        public Settings(Path repositoryRoot, Path logDir, Path java, List<String> jvmOptions,
+                String dbAdminUrl, String dbUser, String dbPassword, Duration startTimeout, boolean tls) {
+            this(repositoryRoot, logDir, java, jvmOptions, dbAdminUrl, dbUser, dbPassword, startTimeout, tls, null);
+        }
+    }
 
     private static final int LOG_TAIL_LINES = 80;
 
@@ -45,18 +55,27 @@ public final class LocalDeployment implements AutoCloseable {
     private final List<ServerProcess> servers;
     private final Deployment deployment;
     private final Duration startupTime;
+    private final SelfSignedCertificate certificate;
 
-    private LocalDeployment(PostgresDatabase database, List<ServerProcess> servers, Deployment deployment, Duration startupTime) {
+    private LocalDeployment(PostgresDatabase database, List<ServerProcess> servers, Deployment deployment,
+            Duration startupTime, SelfSignedCertificate certificate) {
         this.database = database;
         this.servers = servers;
         this.deployment = deployment;
         this.startupTime = startupTime;
+        this.certificate = certificate;
+    }
+
+    /** The run's certificate, when the servers serve HTTPS. */
+    public java.util.Optional<SelfSignedCertificate> certificate() {
+        return java.util.Optional.ofNullable(certificate);
     }
 
     public static LocalDeployment start(Settings settings) {
         Instant begin = Instant.now();
         Path root = settings.repositoryRoot().toAbsolutePath().normalize();
-        Path demoFile = root.resolve("demo/users.json");
+        Path demoFile = settings.usersFile() != null
+                ? settings.usersFile().toAbsolutePath().normalize() : root.resolve("demo/users.json");
         DemoFile demo = DemoFile.read(demoFile);
         int fhirPort = freePort();
         int authPort = freePort();
@@ -95,7 +114,7 @@ public final class LocalDeployment implements AutoCloseable {
         authEnv.put("SERVER_PORT", Integer.toString(authPort));
         // the suite registers its apps like developers do, more than the default 20 an hour from one address
         authEnv.put("PORTICO_AUTH_REGISTRATION_RATELIMIT_REQUESTS", "1000");
-        // the demo backend client's jwks_uri is served by the suite on localhost (G10BackendServicesAuthIT)
+        // the demo backend client's jwks_uri is served by the suite on localhost (G10BackendServicesAuth)
         authEnv.put("PORTICO_AUTH_CLIENTS_JWKS_URI_ALLOW_PRIVATE", "true");
 
         ServerProcess fhir = null;
@@ -109,8 +128,9 @@ public final class LocalDeployment implements AutoCloseable {
                     URI.create(issuer + "/.well-known/openid-configuration"), sslContext);
             List<ServerProcess> servers = List.of(fhir, auth);
             awaitReady(servers, begin.plus(settings.startTimeout()));
-            return new LocalDeployment(database, servers, new Deployment(fhirBase, demo, sslContext, certificate != null),
-                    Duration.between(begin, Instant.now()));
+            return new LocalDeployment(database, servers, new Deployment(fhirBase, demo, sslContext,
+                    certificate != null, LoginForms.defaults(), PortalPages.defaults(), true),
+                    Duration.between(begin, Instant.now()), certificate);
         } catch (RuntimeException e) {
             stopQuietly(auth, e);
             stopQuietly(fhir, e);

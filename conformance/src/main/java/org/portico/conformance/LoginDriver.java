@@ -36,6 +36,11 @@ public final class LoginDriver {
         this.forms = forms;
     }
 
+    /** The selectors this driver finds its way with. */
+    public LoginForms forms() {
+        return forms;
+    }
+
     /** Logs in and approves every scope offered. */
     public AuthorizationOutcome authorize(HttpSession session, AuthorizationRequest request, Credentials user) {
         return authorize(session, request, user, Set.of());

@@ -21,22 +21,24 @@ public final class Portal {
 
     private final URI issuer;
     private final LoginForms forms;
+    private final PortalPages pages;
 
     public Portal(URI issuer) {
-        this(issuer, LoginForms.defaults());
+        this(issuer, LoginForms.defaults(), PortalPages.defaults());
     }
 
-    public Portal(URI issuer, LoginForms forms) {
+    public Portal(URI issuer, LoginForms forms, PortalPages pages) {
         this.issuer = issuer;
         this.forms = forms;
+        this.pages = pages;
     }
 
     public URI launchPage() {
-        return issuer.resolve("/portico/launch");
+        return issuer.resolve(pages.launchPage());
     }
 
     public URI appsPage() {
-        return issuer.resolve("/account/apps");
+        return issuer.resolve(pages.appsPage());
     }
 
     /** GETs {@code page}, follows redirects on the server and logs in when asked; returns the page reached. */
@@ -74,7 +76,7 @@ public final class Portal {
      */
     public Response launch(HttpSession session, Credentials user, String clientId, String patient, String encounter) {
         Response page = open(session, launchPage(), user);
-        HtmlForm form = form(page, "form#launch-" + cssEscape(clientId))
+        HtmlForm form = form(page, pages.launchForm().replace("{client_id}", cssEscape(clientId)))
                 .orElseThrow(() -> new IllegalStateException("No launch form for " + clientId + " on " + page));
         Element submitter = form.submitButtons().stream().findFirst().orElse(null);
         List<Map.Entry<String, String>> entries = new ArrayList<>(form.entries(submitter,
@@ -94,7 +96,7 @@ public final class Portal {
     public Response revoke(HttpSession session, Credentials user, String clientId) {
         Response page = open(session, appsPage(), user);
         Document doc = Jsoup.parse(page.body(), page.uri().toString());
-        for (Element element : doc.select("form.revoke-form")) {
+        for (Element element : doc.select(pages.revokeForm())) {
             Element id = element.selectFirst("input[name=client_id]");
             if (element instanceof FormElement && id != null && id.val().equals(clientId)) {
                 HtmlForm form = new HtmlForm(element, page.uri());

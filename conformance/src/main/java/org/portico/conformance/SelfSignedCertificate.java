@@ -30,6 +30,7 @@ public final class SelfSignedCertificate {
     /** TLS 1.0 and 1.1 (and SSL) are refused; G10 checklist G1. */
     public static final String ENABLED_PROTOCOLS = "TLSv1.2,TLSv1.3";
     static final String ALIAS = "portico";
+    private static final String CERTIFICATE_PEM = "certificate.pem";
     private static final String STORE_TYPE = "PKCS12";
 
     private final Path keyStore;
@@ -74,6 +75,7 @@ public final class SelfSignedCertificate {
             trust.init(trusted);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, trust.getTrustManagers(), null);
+            Files.writeString(dir.resolve(CERTIFICATE_PEM), pem(certificate));
             return new SelfSignedCertificate(keyStore, trustStore, password, context);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the TLS key store in " + dir, e);
@@ -93,6 +95,18 @@ public final class SelfSignedCertificate {
 
     public Path trustStore() {
         return trustStore;
+    }
+
+    /** The certificate alone, PEM-encoded (no secret), as a kit configuration names the certificates it trusts. */
+    public Path certificatePem() {
+        return trustStore.resolveSibling(CERTIFICATE_PEM);
+    }
+
+    private static String pem(Certificate certificate) throws GeneralSecurityException {
+        return "-----BEGIN CERTIFICATE-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                        .encodeToString(certificate.getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
     }
 
     /** Spring Boot's {@code server.ssl.*}: serve HTTPS with this certificate, TLS 1.2 and 1.3 only. */

@@ -16,18 +16,25 @@ public final class SmartClient {
     private final LoginDriver loginDriver;
     private final SSLContext sslContext;
     private final HttpSession http;
+    private final PortalPages portalPages;
     private SmartDiscovery discovery;
 
     public SmartClient(URI fhirBase, SSLContext sslContext) {
-        this(fhirBase, new LoginDriver(), sslContext);
+        this(fhirBase, new LoginDriver(), sslContext, PortalPages.defaults());
     }
 
-    public SmartClient(URI fhirBase, LoginDriver loginDriver, SSLContext sslContext) {
+    public SmartClient(URI fhirBase, LoginDriver loginDriver, SSLContext sslContext, PortalPages portalPages) {
         String base = fhirBase.toString();
         this.fhirBase = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
         this.loginDriver = loginDriver;
         this.sslContext = sslContext;
+        this.portalPages = portalPages;
         this.http = new HttpSession(sslContext);
+    }
+
+    /** The patient's pages on the authorization server (found from the discovered issuer). */
+    public Portal portal() {
+        return new Portal(discovery().issuer(), loginDriver.forms(), portalPages);
     }
 
     public URI fhirBase() {

@@ -1,59 +1,9 @@
 package org.portico.conformance;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.nimbusds.jwt.SignedJWT;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
-
-/**
- * The patient picker through {@link LoginDriver}: the demo user who acts for another patient (third
- * demo login, raymon, who looks after the second, chet) sees {@code #patient-picker}; the default
- * choice is the user's own record, and choosing the other patient puts that patient in context while
- * {@code fhirUser} stays the user.
- */
-@ExtendWith(DeploymentExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PatientPickerIT {
-
-    private static final String SCOPE = "launch/patient openid fhirUser offline_access patient/Patient.rs";
-
-    private final Deployment deployment;
-    private final SmartClient smart;
-    private final ClientRegistration client;
-    private String actedFor;
+/** {@link PatientPickerChecks} (shipped in the kit's jar) run by failsafe against the deployment of {@link DeploymentExtension}. */
+class PatientPickerIT extends PatientPickerChecks {
 
     PatientPickerIT(Deployment deployment) {
-        this.deployment = deployment;
-        this.smart = deployment.smartClient();
-        this.client = deployment.demo().publicClient();
-    }
-
-    @BeforeAll
-    void learnTheOtherPatient() {
-        actedFor = smart.launch(client, deployment.demo().user(1), SCOPE).tokens().patient();
-    }
-
-    @Test
-    void pickerDefaultIsTheUsersOwnRecord() throws Exception {
-        TokenResponse tokens = smart.launch(client, deployment.demo().user(2), SCOPE).tokens();
-        assertThat(tokens.patient()).isNotEqualTo(actedFor);
-        assertThat(SignedJWT.parse(tokens.idToken()).getJWTClaimsSet().getStringClaim("fhirUser"))
-                .endsWith("Patient/" + tokens.patient());
-    }
-
-    @Test
-    void choosingAnotherPatientPutsThatPatientInContext() throws Exception {
-        Launch launch = smart.launch(client.clientId(), client.redirectUri(), ClientAuthentication.of(client),
-                deployment.demo().user(2), SCOPE, LoginDriver.Choices.pickPatient(actedFor));
-        assertThat(launch.authorization().trail()).as(launch.authorization().describe())
-                .anySatisfy(step -> assertThat(step).contains("patient=" + actedFor));
-        TokenResponse tokens = launch.tokens();
-        assertThat(tokens.patient()).isEqualTo(actedFor);
-        assertThat(smart.read("Patient/" + actedFor, tokens.accessToken()).status()).isEqualTo(200);
-        assertThat(SignedJWT.parse(tokens.idToken()).getJWTClaimsSet().getStringClaim("fhirUser"))
-                .doesNotEndWith("Patient/" + actedFor);
+        super(deployment);
     }
 }

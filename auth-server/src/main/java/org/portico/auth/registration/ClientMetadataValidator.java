@@ -324,7 +324,21 @@ public final class ClientMetadataValidator {
         if (!(value instanceof String s)) {
             throw RegistrationException.invalidMetadata(name + " must be a string");
         }
-        return s;
+        return withoutControlCharacters(name, s);
+    }
+
+    /**
+     * No metadata string may hold a control character: none has a use for one, and PostgreSQL refuses
+     * NUL (a client_name with U+0000 was a 500, found by the conformance kit's probe PROBE-REG-06).
+     */
+    private static String withoutControlCharacters(String name, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw RegistrationException.invalidMetadata(name + " must not contain control characters");
+            }
+        }
+        return value;
     }
 
     private static String text(Map<String, Object> request, String name) {
@@ -345,7 +359,7 @@ public final class ClientMetadataValidator {
             if (!(item instanceof String s)) {
                 throw RegistrationException.invalidMetadata(name + " must be an array of strings");
             }
-            result.add(s);
+            result.add(withoutControlCharacters(name, s));
         }
         return result;
     }

@@ -84,6 +84,16 @@ class ClientMetadataValidatorTest {
     }
 
     @Test
+    void whenAStringHoldsAControlCharacterThenInvalidClientMetadata() {
+        Map<String, Object> nulName = publicApp();
+        nulName.put("client_name", "nul\u0000name");
+        rejects(nulName, "invalid_client_metadata", "client_name must not contain control characters");
+        Map<String, Object> nulRedirect = publicApp();
+        nulRedirect.put("redirect_uris", List.of("https://app.example.org/cb\u0000"));
+        rejects(nulRedirect, "invalid_redirect_uri", "redirect_uris must not contain control characters");
+    }
+
+    @Test
     void whenNothingButRedirectUrisThenRfcDefaults() {
         ClientMetadata metadata = ClientMetadataValidator.validate(Map.of("redirect_uris", List.of("http://127.0.0.1/cb")), GUARD);
         assertThat(metadata.tokenEndpointAuthMethod()).isEqualTo("client_secret_basic");

@@ -119,6 +119,7 @@ class FhirServletConfig {
         server.registerInterceptor(authorization);
         server.registerInterceptor(new IncludeFilter(authorization));
         server.registerInterceptor(new MalformedSearchInterceptor());
+        server.registerInterceptor(new SearchSizeLimit());
         server.registerInterceptor(new SmartCapabilityInterceptor(properties.auth().issuer()));
         server.registerInterceptor(new UsCoreCapabilityInterceptor(usCore, validationSupport));
         server.registerInterceptor(new UnsupportedSearchParamFilter(searchParamRegistry));
