@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.List;
 import org.portico.fhir.audit.AuditCaptureInterceptor;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.portico.fhir.audit.AuditEventCapability;
 import org.portico.fhir.audit.AuditEventProvider;
 import org.portico.fhir.audit.AuditEventWriteGuard;
 import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
@@ -123,6 +124,7 @@ class FhirServletConfig {
         server.registerInterceptor(new SmartCapabilityInterceptor(properties.auth().issuer()));
         server.registerInterceptor(new UsCoreCapabilityInterceptor(usCore, validationSupport));
         server.registerInterceptor(new UnsupportedSearchParamFilter(searchParamRegistry));
+        server.registerInterceptor(new AuditEventCapability());
         // audit (ADR 0005): its hooks run after the authorization hooks on each pointcut
         server.registerInterceptor(auditWriteGuard);
         server.registerInterceptor(auditCapture);

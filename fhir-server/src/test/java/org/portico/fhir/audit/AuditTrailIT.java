@@ -273,6 +273,51 @@ class AuditTrailIT {
         assertThat(eventsOf(app)).isEmpty();
     }
 
+    @Test
+    void accessLogPagesNewestFirstAndTheCapabilityStatementSaysExactlyWhatIsServed() throws Exception {
+        String token = tokenA("patient/*.rs");
+        for (int i = 0; i < 3; i++) {
+            assertThat(get("/Observation/" + a.observationIds().get(0), token).statusCode()).isEqualTo(200);
+        }
+        String logToken = TOKENS.token(a.id(), "patient/AuditEvent.rs");
+        HttpResponse<String> first = get("/AuditEvent?patient=Patient/" + a.id() + "&_count=2", logToken);
+        assertThat(first.statusCode()).isEqualTo(200);
+        JsonNode bundle = JSON.readTree(first.body());
+        assertThat(bundle.path("entry")).hasSize(2);
+        String next = null;
+        for (JsonNode link : bundle.path("link")) {
+            if (link.path("relation").asText().equals("next")) {
+                next = link.path("url").asText();
+            }
+        }
+        assertThat(next).startsWith(TestTokens.FHIR_BASE.toString()).contains("_offset=2");
+        HttpResponse<String> second = get(next.substring(TestTokens.FHIR_BASE.toString().length()), logToken);
+        assertThat(second.statusCode()).isEqualTo(200);
+        List<String> recorded = new ArrayList<>();
+        for (HttpResponse<String> page : List.of(first, second)) {
+            for (JsonNode e : JSON.readTree(page.body()).path("entry")) {
+                recorded.add(e.path("resource").path("recorded").asText());
+            }
+        }
+        assertThat(recorded).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(recorded).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(get("/AuditEvent?patient=" + a.id() + "&_sort=status", logToken).statusCode()).isEqualTo(400);
+        assertThat(get("/AuditEvent?patient=" + a.id() + "&outcome=0", logToken).statusCode()).isEqualTo(400);
+
+        JsonNode metadata = JSON.readTree(get("/metadata", null).body());
+        for (JsonNode resource : metadata.path("rest").get(0).path("resource")) {
+            assertThat(resource.path("searchRevInclude").toString()).as(resource.path("type").asText()).doesNotContain("AuditEvent:");
+            if (resource.path("type").asText().equals("AuditEvent")) {
+                List<String> params = new ArrayList<>();
+                resource.path("searchParam").forEach(p -> params.add(p.path("name").asText()));
+                List<String> interactions = new ArrayList<>();
+                resource.path("interaction").forEach(p -> interactions.add(p.path("code").asText()));
+                assertThat(params).containsExactly("patient", "date");
+                assertThat(interactions).containsExactly("read", "search-type");
+            }
+        }
+    }
+
     // --- only the server writes AuditEvents ---
 
     @Test
