@@ -1,5 +1,7 @@
 package org.portico.fhir.audit;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -21,7 +23,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@link AuditEventProvider}. Plain JDBC through Spring's {@link JdbcTemplate}, so an insert made
  * inside a HAPI write transaction joins that transaction. An insert outside any transaction (reads,
  * searches, failures) is group-committed ({@link GroupCommit}): the rows of concurrent requests share
- * one round trip and one commit, and each request still waits until its own row is committed.
+ * one round trip and one commit, and each request still waits until its own row is committed. On
+ * PostgreSQL a group is one statement ({@link #PG_INSERT_GROUP}: both tables, every row passed as an
+ * array per column, committed by itself), which costs the database a fraction of a transaction of
+ * batched inserts; elsewhere (H2 in unit tests) it is a transaction of two JDBC batches.
  */
 public final class AuditLog {
 
@@ -36,6 +41,17 @@ public final class AuditLog {
             + "request_url, client_id, user_sub, fhir_user, patients, resources, source_address, request_id, detail";
     private static final String INSERT = "INSERT INTO " + TABLE + " (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     private static final String INSERT_PATIENT = "INSERT INTO " + PATIENT_TABLE + " (patient_id, recorded, event_id) VALUES (?,?,?)";
+    /** PostgreSQL element types of the columns, in {@link #COLUMNS} order. */
+    private static final String[] PG_TYPES = {"varchar", "timestamptz", "varchar", "int4", "varchar", "varchar", "varchar",
+            "varchar", "varchar", "varchar", "varchar", "varchar", "varchar", "varchar", "varchar"};
+    /**
+     * A whole group in one statement: a data-modifying WITH runs to completion whether or not the outer
+     * statement reads it, and a single statement outside a transaction commits atomically.
+     */
+    static final String PG_INSERT_GROUP = "WITH events AS (INSERT INTO " + TABLE + " (" + COLUMNS + ") SELECT * FROM unnest("
+            + String.join(", ", Arrays.stream(PG_TYPES).map(t -> "?::" + t + "[]").toList()) + ")) "
+            + "INSERT INTO " + PATIENT_TABLE + " (patient_id, recorded, event_id) "
+            + "SELECT * FROM unnest(?::varchar[], ?::timestamptz[], ?::varchar[])";
 
     /**
      * Which events a search wants.
@@ -59,11 +75,18 @@ public final class AuditLog {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final GroupCommit<AuditRecord> group;
+    private final boolean postgres;
 
     public AuditLog(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(Objects.requireNonNull(dataSource, "dataSource"));
         this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        this.group = new GroupCommit<>(this::insertBatch, MAX_GROUP);
+        this.postgres = isPostgres(jdbc);
+        this.group = new GroupCommit<>(postgres ? this::insertGroupStatement : this::insertBatch, MAX_GROUP);
+    }
+
+    private static boolean isPostgres(JdbcTemplate jdbc) {
+        String product = jdbc.execute((Connection c) -> c.getMetaData().getDatabaseProductName());
+        return "PostgreSQL".equalsIgnoreCase(product);
     }
 
     /**
@@ -150,6 +173,38 @@ public final class AuditLog {
             if (!patients.isEmpty()) {
                 jdbc.batchUpdate(INSERT_PATIENT, patients);
             }
+        });
+    }
+
+    /** PostgreSQL: the group as one self-committing statement, one round trip. */
+    private void insertGroupStatement(List<AuditRecord> records) {
+        int n = records.size();
+        Object[][] columns = new Object[PG_TYPES.length][n];
+        List<Object[]> patients = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Object[] values = values(records.get(i));
+            for (int c = 0; c < values.length; c++) {
+                columns[c][i] = values[c];
+            }
+            patients.addAll(patientRows(records.get(i)));
+        }
+        jdbc.execute((Connection c) -> {
+            try (PreparedStatement ps = c.prepareStatement(PG_INSERT_GROUP)) {
+                int p = 1;
+                for (int col = 0; col < PG_TYPES.length; col++) {
+                    ps.setArray(p++, c.createArrayOf(PG_TYPES[col], columns[col]));
+                }
+                String[] types = {"varchar", "timestamptz", "varchar"};
+                for (int col = 0; col < types.length; col++) {
+                    Object[] column = new Object[patients.size()];
+                    for (int i = 0; i < column.length; i++) {
+                        column[i] = patients.get(i)[col];
+                    }
+                    ps.setArray(p++, c.createArrayOf(types[col], column));
+                }
+                ps.executeUpdate();
+            }
+            return null;
         });
     }
 

@@ -16,8 +16,8 @@ import org.hl7.fhir.r4.model.Reference;
  * a read by id) and nothing else: every target must resolve, at least one must be in the compartment
  * of one of the token's patients, and none may be in another patient's compartment (a target that is
  * no patient's data, such as a Medication, neither grants nor refuses). The letters and granular
- * restrictions are those of the token's Provenance scope ({@link ScopeTester}). Built per request, so
- * the lookups of targets are remembered for that request only.
+ * restrictions are those of the token's Provenance scope ({@link ScopeTester}). Shared by every request
+ * of the same grant; the lookups of targets are remembered in the request, for that request only.
  */
 final class ProvenanceTester implements IAuthRuleTester {
 
@@ -26,7 +26,7 @@ final class ProvenanceTester implements IAuthRuleTester {
     private final ScopeTester letters;
     private final TargetOwners owners;
     private final Set<String> patients;
-    private final Map<String, Optional<Set<String>>> looked = new HashMap<>();
+    private static final String LOOKED = ProvenanceTester.class.getName() + ".looked";
 
     ProvenanceTester(ScopeTester letters, TargetOwners owners, List<String> patients) {
         this.letters = letters;
@@ -36,15 +36,25 @@ final class ProvenanceTester implements IAuthRuleTester {
 
     @Override
     public boolean matches(RuleTestRequest request) {
-        return letters.matches(request) && (request.resource == null || aboutOwnData(request.resource));
+        return letters.matches(request) && (request.resource == null || aboutOwnData(request.resource, looked(request)));
     }
 
     @Override
     public boolean matchesOutput(RuleTestRequest request) {
-        return letters.matchesOutput(request) && (request.resource == null || aboutOwnData(request.resource));
+        return letters.matchesOutput(request) && (request.resource == null || aboutOwnData(request.resource, looked(request)));
     }
 
-    boolean aboutOwnData(IBaseResource resource) {
+    /** The target lookups of this request (one request is evaluated by one thread at a time). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Optional<Set<String>>> looked(RuleTestRequest request) {
+        if (request.requestDetails == null) {
+            return new HashMap<>();
+        }
+        return (Map<String, Optional<Set<String>>>) request.requestDetails.getUserData()
+                .computeIfAbsent(LOOKED, k -> new HashMap<String, Optional<Set<String>>>());
+    }
+
+    boolean aboutOwnData(IBaseResource resource, Map<String, Optional<Set<String>>> looked) {
         if (!(resource instanceof Provenance provenance) || !provenance.hasTarget()) {
             return false;
         }
@@ -54,7 +64,7 @@ final class ProvenanceTester implements IAuthRuleTester {
             if (!target.hasReference() || id.isLocal() || id.isAbsolute() || !id.hasResourceType() || !id.hasIdPart()) {
                 return false;
             }
-            Set<String> whose = id.getResourceType().equals(PATIENT) ? Set.of(id.getIdPart()) : owners(id);
+            Set<String> whose = id.getResourceType().equals(PATIENT) ? Set.of(id.getIdPart()) : owners(id, looked);
             if (whose == null) {
                 return false;
             }
@@ -69,7 +79,7 @@ final class ProvenanceTester implements IAuthRuleTester {
         return own;
     }
 
-    private Set<String> owners(IIdType id) {
+    private Set<String> owners(IIdType id, Map<String, Optional<Set<String>>> looked) {
         String key = id.getResourceType() + "/" + id.getIdPart();
         return looked.computeIfAbsent(key, k -> Optional.ofNullable(owners.of(id.toUnqualifiedVersionless()))).orElse(null);
     }

@@ -61,7 +61,7 @@ public final class ScopeRules {
                             op -> op.withAnyId());
                 } else if (compartmentType) {
                     addReadAndWrites(rules, name, type, access, matcher, false,
-                            op -> op.inCompartment(PATIENT_COMPARTMENT, patients));
+                            op -> op.inModifiedCompartment(PATIENT_COMPARTMENT, patients, SharedCompartmentModifications.NONE));
                     addProvenanceOfOwnData(rules, name, binding, type, matcher, owners);
                 }
                 if (!binding.serverWide() && (ResourceScope.ANY_TYPE.equals(type) || REFERENCE_TYPES.contains(type))) {

@@ -11,11 +11,15 @@ import org.portico.fhir.security.BearerTokenInterceptor;
 import org.portico.fhir.security.VerifiedToken;
 
 /**
- * The {@link AccessPolicy} and HAPI rules of a request's token. The policy (scope parsing, grant
- * merging, whom the user acts for) is computed once per distinct grant (scopes, patient, user) and
- * cached for a minute, so that a change in whom a user may act for reaches the rules quickly. The
- * HAPI rules are built per request from it (a handful of small objects): HAPI's rule objects keep
- * mutable caches and must not be shared between concurrent requests.
+ * The {@link AccessPolicy} and HAPI rules of a request's token. Both (scope parsing, grant merging,
+ * whom the user acts for, the rule objects) are computed once per distinct grant (scopes, patient,
+ * user) and cached for a minute, so that a change in whom a user may act for reaches the rules
+ * quickly. Sharing the rules between concurrent requests is safe: HAPI's rule objects
+ * ({@code RuleImplOp}, {@code OperationRule}, {@code RuleImplConditional}) are only written while the
+ * {@code RuleBuilder} builds them, except the compartment modifications HAPI puts in compartment rules,
+ * which fill a HashMap on lookup and are replaced by a read-only one
+ * ({@link SharedCompartmentModifications}; AuthorizationMatrixIT's concurrent requests found it), and
+ * Portico's testers keep whatever they remember during a request in that request ({@link ProvenanceTester}).
  */
 public final class TokenAccess {
 
@@ -25,13 +29,23 @@ public final class TokenAccess {
     private record Key(String scopes, String patient, String fhirUser) {}
 
     private static final String ATTRIBUTE = Compiled.class.getName();
-    private static final Compiled NONE = new Compiled(new AccessPolicy(List.of()), List.of());
 
     private final FhirContext fhir;
     private final RestrictionMatcher matcher;
     private final ActingFor actingFor;
     private final TargetOwners owners;
-    private final Cache<Key, AccessPolicy> cache = Caffeine.newBuilder()
+    private final Compiled none;
+    private final Cache<Key, Compiled> cache = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(Duration.ofMinutes(1))
+            .build();
+    /**
+     * The same, by token object: the token validator hands out one {@link VerifiedToken} per access
+     * token while it caches it, so most requests find their rules here by identity, without hashing
+     * the scope string.
+     */
+    private final Cache<VerifiedToken, Compiled> byToken = Caffeine.newBuilder()
+            .weakKeys()
             .maximumSize(10_000)
             .expireAfterWrite(Duration.ofMinutes(1))
             .build();
@@ -41,6 +55,8 @@ public final class TokenAccess {
         this.matcher = matcher;
         this.actingFor = actingFor;
         this.owners = owners;
+        AccessPolicy nothing = new AccessPolicy(List.of());
+        this.none = new Compiled(nothing, ScopeRules.forPolicy(nothing, fhir, matcher, owners));
     }
 
     public Compiled of(RequestDetails request) {
@@ -48,18 +64,21 @@ public final class TokenAccess {
         if (cached instanceof Compiled c) {
             return c;
         }
-        Compiled compiled = BearerTokenInterceptor.token(request).map(this::compile).orElse(null);
-        if (compiled == null) {
-            compiled = new Compiled(NONE.policy(), ScopeRules.forPolicy(NONE.policy(), fhir, matcher, owners));
-        }
+        Compiled compiled = BearerTokenInterceptor.token(request).map(this::compile).orElse(none);
         request.getUserData().put(ATTRIBUTE, compiled);
         return compiled;
     }
 
     Compiled compile(VerifiedToken token) {
+        return byToken.get(token, this::compileByGrant);
+    }
+
+    private Compiled compileByGrant(VerifiedToken token) {
         Key key = new Key(token.scopes().original(), token.patientId(), token.fhirUser());
-        AccessPolicy policy = cache.get(key, k -> AccessPolicy.of(token, actingFor));
-        return new Compiled(policy, ScopeRules.forPolicy(policy, fhir, matcher, owners));
+        return cache.get(key, k -> {
+            AccessPolicy policy = AccessPolicy.of(token, actingFor);
+            return new Compiled(policy, ScopeRules.forPolicy(policy, fhir, matcher, owners));
+        });
     }
 
     public RestrictionMatcher matcher() {

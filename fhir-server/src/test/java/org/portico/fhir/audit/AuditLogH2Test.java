@@ -24,8 +24,11 @@ class AuditLogH2Test {
         }
         AuditSchema.migrate(ds, null);
         AuditSchema.migrate(ds, null); // a second start changes nothing
+        storesFindsAndSearches(new AuditLog(ds));
+    }
 
-        AuditLog log = new AuditLog(ds);
+    /** What every database the log runs on must do (also run on PostgreSQL by AuditLogPostgresIT). */
+    static void storesFindsAndSearches(AuditLog log) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         AuditRecord older = record(now.minusSeconds(10), "search-type", 200, List.of("p1"), List.of("Observation/o1", "Observation/o2"));
         AuditRecord newer = record(now, "read", 401, List.of(), List.of());
@@ -54,7 +57,7 @@ class AuditLogH2Test {
         assertThat(log.search(new AuditLog.Query(List.of(List.of("p3")), null, null, true), 0, 10)).isEmpty();
     }
 
-    private static AuditRecord record(Instant recorded, String interaction, int status, List<String> patients, List<String> resources) {
+    static AuditRecord record(Instant recorded, String interaction, int status, List<String> patients, List<String> resources) {
         return new AuditRecord(UUID.randomUUID().toString(), recorded, interaction, status, "GET",
                 "Observation", "Observation?patient=p1", status == 401 ? null : "app", "sub", "https://x/fhir/Patient/p1",
                 patients, resources, "127.0.0.1", "req", status == 401 ? "invalid token" : null);

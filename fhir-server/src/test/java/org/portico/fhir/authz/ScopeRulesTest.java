@@ -248,6 +248,85 @@ class ScopeRulesTest {
         assertThat(ScopeRules.names(rules("pat-1", "patient/Observation.rs"))).noneMatch(n -> n.contains("Provenance"));
     }
 
+    @Test
+    void whenSameGrantThenRulesAreBuiltOnceAndSharedAndAnotherGrantGetsItsOwn() {
+        TokenAccess access = new TokenAccess(FHIR, MATCHER, ActingFor.self(), OWNERS);
+        Instant exp = Instant.now().plusSeconds(60);
+        TokenAccess.Compiled a1 = access.compile(new VerifiedToken("s1", "client", "pat-1", ScopeSet.parse("patient/*.rs"), exp));
+        TokenAccess.Compiled a2 = access.compile(new VerifiedToken("s2", "client", "pat-1", ScopeSet.parse("patient/*.rs"), exp));
+        TokenAccess.Compiled b = access.compile(new VerifiedToken("s1", "client", "pat-2", ScopeSet.parse("patient/*.rs"), exp));
+        TokenAccess.Compiled narrower = access.compile(new VerifiedToken("s1", "client", "pat-1", ScopeSet.parse("patient/Observation.rs"), exp));
+        assertThat(a2).isSameAs(a1);
+        assertThat(b.rules()).isNotSameAs(a1.rules());
+        assertThat(b.policy().bindings()).singleElement().satisfies(x -> assertThat(x.patientIds()).containsExactly("pat-2"));
+        assertThat(ScopeRules.names(narrower.rules())).noneMatch(n -> n.contains("*"));
+    }
+
+    @Test
+    void whenSharedRulesAreEvaluatedByManyThreadsThenNoneFailsAndDecisionsStayRight() throws Exception {
+        List<String> types = FHIR.getResourceTypes().stream().sorted().toList();
+        ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor applier =
+                new ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            for (int round = 0; round < 20; round++) {
+                List<IAuthRule> shared = rules("pat-1", "patient/*.rs"); // fresh rules: nothing looked up yet
+                java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    int offset = t * 19;
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        int allowed = 0;
+                        for (int i = 0; i < types.size(); i++) {
+                            String type = types.get((i + offset) % types.size());
+                            // a search narrowed to the patient, checked before it runs (the compartment path of the rules)
+                            ca.uhn.fhir.rest.api.server.SystemRequestDetails request = new ca.uhn.fhir.rest.api.server.SystemRequestDetails();
+                            request.setFhirContext(FHIR);
+                            request.setResourceName(type);
+                            request.setRestOperationType(RestOperationTypeEnum.SEARCH_TYPE);
+                            request.setParameters(Map.of("patient", new String[] {"Patient/pat-1"}));
+                            for (IAuthRule rule : shared) {
+                                var verdict = rule.applyRule(RestOperationTypeEnum.SEARCH_TYPE, request, null, null, null, applier,
+                                        java.util.Set.of(), ca.uhn.fhir.interceptor.api.Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED);
+                                if (verdict != null) {
+                                    allowed += verdict.getDecision() == PolicyEnum.ALLOW ? 1 : 0;
+                                    break;
+                                }
+                            }
+                        }
+                        return allowed;
+                    }));
+                }
+                start.countDown();
+                int first = results.get(0).get();
+                assertThat(first).as("some searches are allowed").isPositive();
+                for (java.util.concurrent.Future<Integer> f : results) {
+                    assertThat(f.get()).as("every thread decides the same").isEqualTo(first);
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void whenProvenanceTesterIsSharedThenEachRequestLooksUpTargetsAgain() {
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        TargetOwners counting = reference -> {
+            lookups.incrementAndGet();
+            return OWNERS.of(reference);
+        };
+        ProvenanceTester shared = new ProvenanceTester(
+                ScopeTester.of(Map.of(Interaction.READ, Access.ALL, Interaction.SEARCH, Access.ALL), MATCHER, false), counting, List.of("pat-1"));
+        RuleTestRequest first = op(RestOperationTypeEnum.SEARCH_TYPE, provenance("Observation/obs-a"));
+        assertThat(shared.matchesOutput(first)).isTrue();
+        assertThat(shared.matchesOutput(first)).isTrue(); // same request: remembered
+        assertThat(lookups).hasValue(1);
+        assertThat(shared.matchesOutput(op(RestOperationTypeEnum.SEARCH_TYPE, provenance("Observation/obs-a")))).isTrue();
+        assertThat(lookups).hasValue(2); // another request: looked up again, nothing carried over
+    }
+
     private static ProvenanceTester provenanceTester(String patient) {
         return new ProvenanceTester(ScopeTester.of(Map.of(Interaction.READ, Access.ALL, Interaction.SEARCH, Access.ALL), MATCHER, false),
                 OWNERS, List.of(patient));

@@ -32,7 +32,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * token, scope enforcement, compartment narrowing, audit, everything on) and {@code /open} (the same
  * server, providers, database and caches with no Portico interceptor, see {@link OpenEndpoint}), in
  * one JVM on a fresh PostgreSQL database with the demo data, interleaved, several rounds. Prints per
- * workload the median requests/s of each side, min-max, and the ratio secured/open.
+ * workload the median requests/s of each side, min-max, and the ratio secured/open (the median of the
+ * ratios of each round's back-to-back pair), and the same for server CPU per request.
  *
  * <p>Run with {@code bin/bench enforcement}. System properties: {@code bench.threads} (16),
  * {@code bench.seconds} (10 per measurement), {@code bench.rounds} (3), {@code bench.warmup} (30 s
@@ -46,7 +47,11 @@ public final class EnforcementBenchmark {
     private record Workload(String name, String path) {}
 
     /** Requests/s, non-200 answers, and server CPU (JVM request threads + PostgreSQL backends) per request. */
-    private record Sample(double perSecond, long errors, double cpuMicros) {}
+    private record Sample(double perSecond, long errors, double jvmMicros, double postgresMicros) {
+        double cpuMicros() {
+            return jvmMicros + postgresMicros;
+        }
+    }
 
 
     public static void main(String[] args) throws Exception {
@@ -97,6 +102,7 @@ public final class EnforcementBenchmark {
             cpu = new ServerCpu(app.getBean(DataSource.class), "http-nio-");
             System.out.printf(Locale.ROOT, "%n%-40s %22s %22s %6s %18s %6s%n", "workload", "secured req/s (min-max)",
                     "open req/s (min-max)", "ratio", "CPU us/req sec/open", "ratio");
+            List<String> split = new ArrayList<>();
             for (Workload w : workloads) {
                 List<Sample> s = new ArrayList<>();
                 List<Sample> o = new ArrayList<>();
@@ -112,15 +118,23 @@ public final class EnforcementBenchmark {
                 long errors = s.stream().mapToLong(Sample::errors).sum() + o.stream().mapToLong(Sample::errors).sum();
                 double cpuSecured = medianCpu(s);
                 double cpuOpen = medianCpu(o);
+                split.add(String.format(Locale.ROOT, "%-40s %18s %18s", w.name(),
+                        String.format(Locale.ROOT, "%.0f / %.0f", medianOf(s.stream().map(Sample::jvmMicros).toList()),
+                                medianOf(o.stream().map(Sample::jvmMicros).toList())),
+                        String.format(Locale.ROOT, "%.0f / %.0f", medianOf(s.stream().map(Sample::postgresMicros).toList()),
+                                medianOf(o.stream().map(Sample::postgresMicros).toList()))));
                 System.out.printf(Locale.ROOT, "%-40s %22s %22s %6.2f %18s %6.2f%s%n", w.name(), summary(s), summary(o),
-                        median(s) / median(o),
-                        String.format(Locale.ROOT, "%.0f / %.0f", cpuSecured, cpuOpen), cpuOpen / cpuSecured,
+                        paired(s, o, (a, b) -> a.perSecond() / b.perSecond()),
+                        String.format(Locale.ROOT, "%.0f / %.0f", cpuSecured, cpuOpen), paired(s, o, (a, b) -> b.cpuMicros() / a.cpuMicros()),
                         errors == 0 ? "" : "  (" + errors + " non-200 answers: not a result)");
             }
-            System.out.printf(Locale.ROOT, "%nratio = secured/open throughput (noisy when other processes share the CPUs);"
+            System.out.printf(Locale.ROOT, "%nratio = secured/open throughput, the median of each round's back-to-back pair (noisy"
+                    + "%nwhen other processes share the CPUs: more, shorter rounds help, e.g. -Dbench.rounds=9 -Dbench.seconds=4);"
                     + "%nCPU us/req = CPU of Tomcat's threads + PostgreSQL backends per request, ratio = open/secured (what the"
                     + "%nthroughput ratio is on an otherwise idle CPU-bound machine). The audit trail is complete when a secured"
                     + "%nresponse is sent (ADR 0012): no background work is left out of these figures.%n");
+            System.out.printf(Locale.ROOT, "%n%-40s %18s %18s%n", "CPU us/req, secured / open", "Tomcat threads", "PostgreSQL");
+            split.forEach(System.out::println);
             if (!cpu.postgresVisible()) {
                 System.out.println("PostgreSQL's backends are not visible in /proc: CPU figures are the JVM's alone.");
             }
@@ -172,9 +186,22 @@ public final class EnforcementBenchmark {
         stop.set(true);
         finished.await();
         double elapsed = (System.nanoTime() - start) / 1e9;
-        double cpuNanos = cpu == null ? 0 : (cpu.jvmNanos() - jvmBefore) + (cpu.postgresNanos() - pgBefore);
+        double jvmNanos = cpu == null ? 0 : cpu.jvmNanos() - jvmBefore;
+        double pgNanos = cpu == null ? 0 : cpu.postgresNanos() - pgBefore;
         long requests = Math.max(1, done.get() + errors.get());
-        return new Sample(done.get() / elapsed, errors.get(), cpuNanos / 1e3 / requests);
+        return new Sample(done.get() / elapsed, errors.get(), jvmNanos / 1e3 / requests, pgNanos / 1e3 / requests);
+    }
+
+    /**
+     * The median over rounds of a ratio between the secured and the open sample of the same round,
+     * which ran back to back: background load that comes and goes hits both sides of a pair alike.
+     */
+    private static double paired(List<Sample> secured, List<Sample> open, java.util.function.ToDoubleBiFunction<Sample, Sample> ratio) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < secured.size(); i++) {
+            ratios.add(ratio.applyAsDouble(secured.get(i), open.get(i)));
+        }
+        return medianOf(ratios);
     }
 
     private static double medianCpu(List<Sample> samples) {
