@@ -76,6 +76,17 @@ class FhirServerIT {
     }
 
     @Test
+    void whenSearchValuesAreMalformedThen400NeverA500() throws Exception {
+        String system = TOKENS.sign(TOKENS.claims(null, "system/*.rs").build());
+        for (String path : java.util.List.of("/Location?near=not-a-position", "/Observation?code-value-string=no-dollar",
+                "/Observation?date=not-a-date")) {
+            HttpResponse<String> r = get(path, system);
+            assertThat(r.statusCode()).as(path).isEqualTo(400);
+            assertThat(r.body()).as(path).contains("\"OperationOutcome\"");
+        }
+    }
+
+    @Test
     void whenGarbageTokenThen401InvalidToken() throws Exception {
         assertInvalidToken(get("/Patient/" + a.id(), "garbage"));
     }

@@ -52,7 +52,10 @@ final class ScopeTester implements IAuthRuleTester {
         return new ScopeTester(access, matcher, false, false, true);
     }
 
-    /** For types outside the patient compartment that a patient's data refers to: read by id, and as an include. */
+    /**
+     * For types outside the patient compartment that a patient's data refers to: read by id, as an
+     * include, and searched only as {@link DirectoryNarrowing} narrowed the search.
+     */
     static ScopeTester referenceOnly(Map<Interaction, Access> access, RestrictionMatcher matcher) {
         return new ScopeTester(access, matcher, false, true, false);
     }
@@ -69,7 +72,9 @@ final class ScopeTester implements IAuthRuleTester {
         }
         return switch (op) {
             case READ, VREAD, HISTORY_INSTANCE -> permits(Interaction.READ, request.resource);
-            case SEARCH_TYPE -> !referenceOnly && permits(Interaction.SEARCH, request.resource);
+            // a directory type only as narrowed to the entries the patients' data refers to
+            case SEARCH_TYPE -> (!referenceOnly || DirectoryNarrowing.narrowed(request.requestDetails))
+                    && permits(Interaction.SEARCH, request.resource);
             case SEARCH_SYSTEM, HISTORY_TYPE, HISTORY_SYSTEM -> serverWide && !referenceOnly && permits(Interaction.SEARCH, request.resource);
             // a page's own type is unknown before its resources are loaded: each is checked on output
             case GET_PAGE -> access(Interaction.SEARCH).granted() || access(Interaction.READ).granted();

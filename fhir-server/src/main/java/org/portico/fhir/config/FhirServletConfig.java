@@ -16,6 +16,7 @@ import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.time.Clock;
 import java.util.List;
+import javax.sql.DataSource;
 import org.portico.fhir.audit.AuditCaptureInterceptor;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.portico.fhir.audit.AuditEventCapability;
@@ -24,6 +25,8 @@ import org.portico.fhir.audit.AuditEventWriteGuard;
 import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import org.portico.fhir.authz.ActingFor;
+import org.portico.fhir.authz.DirectoryEntries;
+import org.portico.fhir.authz.DirectoryNarrowing;
 import org.portico.fhir.authz.GranularSearchNarrowing;
 import org.portico.fhir.authz.IncludeFilter;
 import org.portico.fhir.authz.PatientCompartmentNarrowing;
@@ -94,7 +97,9 @@ class FhirServletConfig {
             AuditCaptureInterceptor auditCapture,
             AuditEventWriteGuard auditWriteGuard,
             AuditEventProvider auditEvents,
-            UsCoreContract usCore) {
+            UsCoreContract usCore,
+            DataSource dataSource) {
+        DirectoryEntries directoryEntries = new StoredDirectoryEntries(dataSource);
         systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
         RestfulServer server = new RestfulServer(systemDao.getContext());
         // AuditEvents come from the audit log (ADR 0012), not from HAPI's tables
@@ -116,6 +121,7 @@ class FhirServletConfig {
         server.registerInterceptor(new BearerTokenInterceptor(tokenValidator, properties.baseUrl()));
         server.registerInterceptor(new PatientCompartmentNarrowing(tokenAccess));
         server.registerInterceptor(new GranularSearchNarrowing(tokenAccess));
+        server.registerInterceptor(new DirectoryNarrowing(tokenAccess, directoryEntries));
         ScopeAuthorizationInterceptor authorization = new ScopeAuthorizationInterceptor(tokenAccess);
         server.registerInterceptor(authorization);
         server.registerInterceptor(new IncludeFilter(authorization));

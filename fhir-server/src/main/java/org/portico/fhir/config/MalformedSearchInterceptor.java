@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HAPI 8.8 answers some malformed search parameter values with a 500 (a composite value without
- * its {@code $} part, a chain through a canonical element): a null pointer or a configuration
+ * its {@code $} part, a chain through a canonical element, a {@code near} that is no position): a null pointer or a configuration
  * error while it builds the query (on its search thread, only the message survives: a null-pointer
  * text or {@code HAPI-1246}). Bad input gets a 400 OperationOutcome here, never a 500; the
  * cause is logged so that a real server fault stays visible.
@@ -38,7 +38,9 @@ final class MalformedSearchInterceptor {
         }
         // a search run on HAPI's search thread comes back as a message only
         String message = String.valueOf(root.getMessage());
-        boolean knownInputFailure = message.startsWith("Cannot invoke ") || message.startsWith("HAPI-1246:");
+        // HAPI-1246: a chain through a canonical element; HAPI-1230: a Location 'near' value that is no position
+        boolean knownInputFailure = message.startsWith("Cannot invoke ") || message.startsWith("HAPI-1246:")
+                || message.startsWith("HAPI-1230:");
         if (root instanceof NullPointerException || root instanceof IllegalArgumentException
                 || root instanceof ConfigurationException || root instanceof DataFormatException || knownInputFailure) {
             log.warn("search on {} failed on its input, answered 400: {}", request.getResourceName(), root.toString());

@@ -75,8 +75,9 @@ class AuthorizationMatrixIT extends AuthzItSupport {
                     || REFERENCE_TYPES.contains(resourceType)) : types.contains(resourceType);
         }
 
+        /** Directory (reference) types too: narrowed to the entries A's data refers to (DirectoryNarrowing, ScopeEnforcementIT). */
         boolean searches(String requestType, String type) {
-            return grants(requestType, type) && !REFERENCE_TYPES.contains(type);
+            return grants(requestType, type);
         }
     }
 

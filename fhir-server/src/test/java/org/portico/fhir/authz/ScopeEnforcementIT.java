@@ -255,15 +255,142 @@ class ScopeEnforcementIT extends AuthzItSupport {
     // --- reference resolution, Binary ---
 
     @Test
-    void whenReferencedPractitionerThenReadByIdButNoSearch() throws Exception {
+    void whenReferencedPractitionerThenReadByIdAndSearchOnlyAmongTheReferencedOnes() throws Exception {
         String practitioner = firstReferenced("Encounter", a.id(), "Practitioner");
         String token = tokenA("patient/Encounter.rs patient/Practitioner.rs");
         assertThat(get("/Practitioner/" + practitioner, token).statusCode()).isEqualTo(200);
-        assertThat(get("/Practitioner?name=a", token).statusCode()).isEqualTo(403);
+        HttpResponse<String> search = get("/Practitioner?_count=500", token);
+        assertThat(search.statusCode()).isEqualTo(200);
+        assertThat(entryIds(search, "Practitioner")).contains(practitioner)
+                .allSatisfy(id -> assertThat(referencedBy(a.id(), "Practitioner")).contains(id));
         assertThat(get("/Practitioner/" + practitioner, tokenA("patient/Encounter.rs")).statusCode()).isEqualTo(403);
+        assertThat(get("/Practitioner?name=a", tokenA("patient/Encounter.rs")).statusCode()).isEqualTo(403);
         HttpResponse<String> included = get("/Encounter?patient=" + a.id() + "&_include=Encounter:participant&_count=500", token);
         assertThat(included.statusCode()).isEqualTo(200);
         assertThat(included.body()).contains("\"Practitioner\"");
+    }
+
+    @Test
+    void whenPatientTokenSearchesLocationsThenOnlyThoseItsDataRefersTo() throws Exception {
+        Directory d = directory();
+        String token = tokenA("patient/*.rs");
+        HttpResponse<String> byName = get("/Location?name=" + d.prefix(), token);
+        assertThat(byName.statusCode()).isEqualTo(200);
+        assertThat(entryIds(byName, "Location")).containsExactly(d.locationA());
+        HttpResponse<String> posted = send("POST", "/Location/_search", token, "name=" + d.prefix());
+        assertThat(entryIds(posted, "Location")).containsExactly(d.locationA());
+        HttpResponse<String> byAddress = get("/Location?address-city=" + d.prefix() + "ville", token);
+        assertThat(entryIds(byAddress, "Location")).containsExactly(d.locationA());
+        // an _id of another entry finds nothing; B sees B's
+        assertThat(entryIds(get("/Location?_id=" + d.locationB(), token), "Location")).isEmpty();
+        assertThat(entryIds(get("/Location?name=" + d.prefix(), tokenB("patient/*.rs")), "Location")).containsExactly(d.locationB());
+        // server-wide tokens are not narrowed
+        HttpResponse<String> system = get("/Location?name=" + d.prefix(), longLivedSystem("system/Location.rs"));
+        assertThat(entryIds(system, "Location")).containsExactlyInAnyOrder(d.locationA(), d.locationB(), d.unreferenced());
+    }
+
+    @Test
+    void whenDirectorySearchReachesIntoOtherResourcesOrLacksTheLetterThenRefused() throws Exception {
+        Directory d = directory();
+        String token = tokenA("patient/*.rs");
+        for (String path : List.of(
+                "/Location?_has:Encounter:location:patient=" + b.id(),
+                "/Location?organization.name=" + d.prefix(),
+                "/Location?organization:Organization.name=" + d.prefix(),
+                "/Location?_filter=" + enc("name eq " + d.prefix()),
+                "/Location?_content=" + d.prefix())) {
+            HttpResponse<String> r = get(path, token);
+            assertThat(r.statusCode()).as(path).isIn(400, 403);
+            assertThat(r.body()).as(path).doesNotContain(d.locationB()).doesNotContain(d.unreferenced());
+        }
+        assertThat(get("/Location?name=" + d.prefix(), tokenA("patient/Location.r patient/Encounter.rs")).statusCode())
+                .as("r without s").isEqualTo(403);
+        assertThat(get("/Location?name=" + d.prefix(), tokenA("patient/Encounter.rs")).statusCode())
+                .as("no Location scope").isEqualTo(403);
+    }
+
+    @Test
+    void whenPatientTokenSearchesPractitionerRolesThenTheRolesOfItsPractitionersOnly() throws Exception {
+        Directory d = directory();
+        String token = tokenA("patient/*.rs");
+        HttpResponse<String> own = get("/PractitionerRole?practitioner=" + d.practitionerA(), token);
+        assertThat(own.statusCode()).isEqualTo(200);
+        assertThat(entryIds(own, "PractitionerRole")).containsExactly(d.roleA());
+        assertThat(entryIds(get("/PractitionerRole?practitioner=" + d.practitionerB(), token), "PractitionerRole")).isEmpty();
+        HttpResponse<String> withPractitioner = get("/PractitionerRole?practitioner=" + d.practitionerA()
+                + "&_include=PractitionerRole:practitioner", token);
+        assertThat(entryIds(withPractitioner, "Practitioner")).containsExactly(d.practitionerA());
+    }
+
+    /** Directory entries made for these tests: a Location and a Practitioner with a role each for A and B, one Location of nobody's. */
+    private record Directory(String prefix, String locationA, String locationB, String unreferenced,
+            String practitionerA, String practitionerB, String roleA) {}
+
+    private static Directory directory;
+
+    private synchronized Directory directory() {
+        if (directory != null) {
+            return directory;
+        }
+        String prefix = "PorticoDir" + Long.toString(System.nanoTime(), 36);
+        String locationA = location(prefix + " Clinic A", prefix + "ville");
+        String locationB = location(prefix + " Clinic B", prefix + "ville");
+        String unreferenced = location(prefix + " Clinic X", prefix + "ville");
+        String practitionerA = create(new org.hl7.fhir.r4.model.Practitioner().addName(new org.hl7.fhir.r4.model.HumanName().setFamily(prefix + "A")));
+        String practitionerB = create(new org.hl7.fhir.r4.model.Practitioner().addName(new org.hl7.fhir.r4.model.HumanName().setFamily(prefix + "B")));
+        String roleA = create(new org.hl7.fhir.r4.model.PractitionerRole().setPractitioner(new org.hl7.fhir.r4.model.Reference("Practitioner/" + practitionerA)));
+        create(new org.hl7.fhir.r4.model.PractitionerRole().setPractitioner(new org.hl7.fhir.r4.model.Reference("Practitioner/" + practitionerB)));
+        encounter(a.id(), locationA, practitionerA);
+        encounter(b.id(), locationB, practitionerB);
+        directory = new Directory(prefix, locationA, locationB, unreferenced, practitionerA, practitionerB, roleA);
+        return directory;
+    }
+
+    private String location(String name, String city) {
+        org.hl7.fhir.r4.model.Location l = new org.hl7.fhir.r4.model.Location().setName(name);
+        l.getAddress().setCity(city);
+        return create(l);
+    }
+
+    private void encounter(String patient, String location, String practitioner) {
+        org.hl7.fhir.r4.model.Encounter e = new org.hl7.fhir.r4.model.Encounter()
+                .setStatus(org.hl7.fhir.r4.model.Encounter.EncounterStatus.FINISHED)
+                .setSubject(new org.hl7.fhir.r4.model.Reference("Patient/" + patient));
+        e.addLocation().setLocation(new org.hl7.fhir.r4.model.Reference("Location/" + location));
+        e.addParticipant().setIndividual(new org.hl7.fhir.r4.model.Reference("Practitioner/" + practitioner));
+        create(e);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private String create(org.hl7.fhir.r4.model.Resource resource) {
+        ca.uhn.fhir.jpa.api.dao.IFhirResourceDao dao = daos.getResourceDao(resource.fhirType());
+        return dao.create(resource, new SystemRequestDetails()).getId().getIdPart();
+    }
+
+    private String longLivedSystem(String scope) {
+        return TOKENS.sign(TOKENS.claims(null, scope)
+                .expirationTime(java.util.Date.from(java.time.Instant.now().plusSeconds(3600))).build());
+    }
+
+    /** The ids of the resources of a type that the patient's data refers to, as stored now. */
+    private java.util.Set<String> referencedBy(String patient, String type) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (String source : List.of("Encounter", "Observation", "Condition", "Procedure", "MedicationRequest", "DiagnosticReport",
+                "Immunization", "CarePlan", "CareTeam", "Claim", "ExplanationOfBenefit", "AllergyIntolerance", "Goal", "ImagingStudy",
+                "Patient")) {
+            SearchParameterMap map = source.equals("Patient")
+                    ? SearchParameterMap.newSynchronous("_id", new ca.uhn.fhir.rest.param.TokenParam(patient))
+                    : SearchParameterMap.newSynchronous("patient", new ReferenceParam("Patient/" + patient));
+            for (IBaseResource r : daos.getResourceDao(source).search(map, new SystemRequestDetails()).getAllResources()) {
+                for (var ref : daos.getResourceDao(source).getContext().newTerser().getAllResourceReferences(r)) {
+                    var id = ref.getResourceReference().getReferenceElement();
+                    if (type.equals(id.getResourceType())) {
+                        ids.add(id.getIdPart());
+                    }
+                }
+            }
+        }
+        return ids;
     }
 
     @Test
