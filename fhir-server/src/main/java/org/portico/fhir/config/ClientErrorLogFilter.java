@@ -28,7 +28,7 @@ public final class ClientErrorLogFilter extends TurboFilter {
             thrown = last;
         }
         if (thrown instanceof BaseServerResponseException response
-                && response.getStatusCode() >= 400 && response.getStatusCode() < 500) {
+                && response.getStatusCode() < 500) {
             return FilterReply.DENY;
         }
         return FilterReply.NEUTRAL;
