@@ -12,7 +12,6 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import ca.uhn.fhir.util.FhirTerser;
 import ca.uhn.fhir.util.UrlUtil;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashSet;
@@ -23,7 +22,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
-import org.hl7.fhir.r4.model.Binary;
 import org.portico.fhir.security.BearerTokenInterceptor;
 import org.portico.fhir.security.VerifiedToken;
 import org.slf4j.Logger;
@@ -49,7 +47,6 @@ public final class AuditCaptureInterceptor {
     static final String PATIENT = "Patient";
     /** Resources named per event; a bigger response records the first ones and says so. */
     static final int MAX_RESOURCES = 1000;
-    static final String NDJSON = "application/fhir+ndjson";
 
     private static final String STATE = AuditCaptureInterceptor.class.getName() + ".state";
     private static final Logger log = LoggerFactory.getLogger(AuditCaptureInterceptor.class);
@@ -186,34 +183,9 @@ public final class AuditCaptureInterceptor {
             patients.add(resource.getIdElement().getIdPart());
             return;
         }
-        if (resource instanceof Binary binary && NDJSON.equals(binary.getContentType())) {
-            addPatientsOfFile(patients, binary, terser);
-            return;
-        }
         for (IIdType owner : terser.getCompartmentOwnersForResource(PATIENT, resource, Set.of())) {
             if (PATIENT.equals(owner.getResourceType()) && owner.getIdPart() != null) {
                 patients.add(owner.getIdPart());
-            }
-        }
-    }
-
-    /**
-     * A Bulk Data export file (ADR 0013) concerns the patients whose resources it holds: each line is
-     * parsed as the resource it is, so that every patient's access log shows the download.
-     */
-    private static void addPatientsOfFile(Set<String> patients, Binary file, FhirTerser terser) {
-        FhirContext ctx = FhirContext.forR4Cached();
-        var parser = ctx.newJsonParser();
-        String content = new String(file.getContent() == null ? new byte[0] : file.getContent(), StandardCharsets.UTF_8);
-        for (String line : content.split("\n")) {
-            if (line.isBlank() || patients.size() >= MAX_RESOURCES) {
-                continue;
-            }
-            try {
-                IBaseResource resource = parser.parseResource(line);
-                addPatients(patients, ctx.getResourceType(resource), resource, terser);
-            } catch (RuntimeException notFhir) {
-                // a line that is not a resource names nobody
             }
         }
     }

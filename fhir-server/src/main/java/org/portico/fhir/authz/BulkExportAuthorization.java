@@ -28,6 +28,7 @@ import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.portico.fhir.security.BearerTokenInterceptor;
@@ -47,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * resource outside the grant is written into a file;</li>
  * <li>the job and its files belong to the client that started it ({@code Binary.securityContext}
  * names it); another client's poll, cancel or download answers 404 as for an unknown job or file, and
- * export files are never shown by a search, history or any other read path, nor written by clients.</li>
+ * export files are never shown by a search, history or any other read path, nor written by clients;</li>
+ * <li>Groups (export cohorts, in every member's Patient compartment) are shown to backend tokens only.</li>
  * </ul>
  * {@link ScopeAuthorizationInterceptor} asks {@link #admit} before HAPI's rules and takes the rules of
  * a bulk request from {@link #rules}.
@@ -243,6 +245,10 @@ public final class BulkExportAuthorization {
         String client = backendClient(request);
         for (int i = 0; i < details.size(); i++) {
             IBaseResource resource = details.getResource(i);
+            if (resource instanceof Group && client == null) {
+                hideCohort(details, i, op);
+                continue;
+            }
             String owner = fileOwner(resource);
             if (owner == null) {
                 continue;
@@ -264,6 +270,22 @@ public final class BulkExportAuthorization {
             }
             details.setResource(i, null);
         }
+    }
+
+    /**
+     * A Group is an export cohort naming many patients; it is in each member's Patient compartment,
+     * so the compartment rules would show a patient-bound token the whole member list. Only backend
+     * tokens see Groups: a read answers 403 as any denial does, searches and {@code $everything} leave
+     * them out.
+     */
+    private static void hideCohort(IPreResourceShowDetails details, int index, RestOperationTypeEnum op) {
+        if (op == RestOperationTypeEnum.READ || op == RestOperationTypeEnum.VREAD || op == RestOperationTypeEnum.HISTORY_INSTANCE) {
+            throw new ForbiddenOperationException("Access denied: Groups are served to backend services (system/) tokens only");
+        }
+        if (op == RestOperationTypeEnum.HISTORY_TYPE || op == RestOperationTypeEnum.HISTORY_SYSTEM) {
+            throw new ForbiddenOperationException("Access denied: this history holds a Group, which is served to backend tokens only");
+        }
+        details.setResource(index, null);
     }
 
     /** Clients never write export files, nor Binaries that claim to be one. */
