@@ -1,10 +1,12 @@
 package org.portico.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.jwk.JWK;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,15 +22,33 @@ import org.junit.jupiter.api.Assumptions;
  * <p>A check that needs more logins or clients than the configuration names is skipped, saying so: a
  * gap in the configuration is not a failure of the server.
  */
-public record DemoFile(List<Credentials> users, List<ClientRegistration> clients, List<JwksUriClient> jwksUriClients) {
+public record DemoFile(List<Credentials> users, List<ClientRegistration> clients, List<JwksUriClient> jwksUriClients,
+        Optional<BulkData> bulk) {
 
     /** A {@code private_key_jwt} backend client that reads its keys from {@code jwksUri}. */
     public record JwksUriClient(String clientId, URI jwksUri) {}
+
+    /**
+     * What a Bulk Data Group export must yield (the {@code bulk} object): the Group's id, the ids of its
+     * patients (Inferno's "expected patient ids"; empty: not compared), and optionally a registered
+     * backend client the kit signs for with its private JWK ({@code client_id}, {@code private_jwk});
+     * without one the kit registers its backend clients by RFC 7591.
+     */
+    public record BulkData(String groupId, List<String> patients, String clientId, JWK privateKey) {
+
+        public BulkData {
+            patients = List.copyOf(patients);
+        }
+    }
 
     public DemoFile {
         users = List.copyOf(users);
         clients = List.copyOf(clients);
         jwksUriClients = List.copyOf(jwksUriClients);
+    }
+
+    public DemoFile(List<Credentials> users, List<ClientRegistration> clients, List<JwksUriClient> jwksUriClients) {
+        this(users, clients, jwksUriClients, Optional.empty());
     }
 
     public DemoFile(List<Credentials> users, List<ClientRegistration> clients) {
@@ -72,7 +92,29 @@ public record DemoFile(List<Credentials> users, List<ClientRegistration> clients
                     isPublic ? null : client.path("client_secret").asText(),
                     redirects));
         }
-        return new DemoFile(users, clients, jwksUriClients);
+        return new DemoFile(users, clients, jwksUriClients, bulk(root.path("bulk")));
+    }
+
+    private static Optional<BulkData> bulk(JsonNode bulk) {
+        if (!bulk.hasNonNull("group_id")) {
+            return Optional.empty();
+        }
+        List<String> patients = new ArrayList<>();
+        bulk.path("patients").forEach(p -> patients.add(p.asText()));
+        JWK key = null;
+        JsonNode jwk = bulk.path("private_jwk");
+        if (!jwk.isMissingNode() && !jwk.isNull()) {
+            try {
+                key = JWK.parse(jwk.isTextual() ? jwk.asText() : jwk.toString());
+            } catch (ParseException e) {
+                throw new IllegalArgumentException("bulk.private_jwk is not a JWK: " + e.getMessage(), e);
+            }
+        }
+        String clientId = bulk.hasNonNull("client_id") ? bulk.path("client_id").asText() : null;
+        if ((clientId == null) != (key == null)) {
+            throw new IllegalArgumentException("bulk.client_id and bulk.private_jwk go together");
+        }
+        return Optional.of(new BulkData(bulk.path("group_id").asText(), patients, clientId, key));
     }
 
     /** The {@code index}th login (0-based); the check is skipped if the configuration names too few. */

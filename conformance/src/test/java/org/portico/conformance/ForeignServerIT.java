@@ -95,6 +95,36 @@ class ForeignServerIT {
         }
     }
 
+    /**
+     * The Bulk Data rows through the CLI, as the pre-registered backend client {@code acme-bulk} whose
+     * private key only the configuration holds. 8.3.07 (a resource of every US Core type) may fail:
+     * the demo data (three Synthea bundles) lacks eleven of those types; nothing else may.
+     */
+    @Test
+    void whenConfiguredWithABulkClientThenTheBulkDataRowsRunThroughTheCli() throws Exception {
+        Path config = writeConfig("bulk.json", "form#login-form");
+        Run run = cli(config, work.resolve("bulk-report"), "G10BulkData");
+
+        Matcher summary = SUMMARY.matcher(run.output());
+        assertThat(summary.find()).as("one-line summary in:\n" + run.output()).isTrue();
+        assertThat(Integer.parseInt(summary.group(1))).as(summary.group()).isGreaterThanOrEqualTo(18);
+        String xml;
+        try (var files = Files.list(work.resolve("bulk-report/junit"))) {
+            xml = Files.readString(files.filter(f -> f.toString().endsWith(".xml")).findFirst().orElseThrow());
+        }
+        Matcher failed = Pattern.compile("<testcase name=\"([^\"]+)\"[^>]*>\\s*<failure").matcher(xml);
+        List<String> failures = new ArrayList<>();
+        while (failed.find()) {
+            failures.add(failed.group(1));
+        }
+        assertThat(failures).as(run.output()).isSubsetOf("row_8_3_07_everyType()");
+        assertThat(xml).contains("row_8_4_cancel").contains("row_bulk_otherClient");
+        String report = Files.readString(work.resolve("bulk-report/report.html"));
+        for (String secret : secrets.values()) {
+            assertThat(report).as("the report redacts secrets").doesNotContain(secret);
+        }
+    }
+
     @Test
     void whenTheConfiguredLoginSelectorDoesNotMatchThenLaunchesFail() throws Exception {
         Path config = writeConfig("wrong-selector.json", "form#no-such-login-form");
@@ -135,6 +165,11 @@ class ForeignServerIT {
             }
             clients.add(c);
         }
+        ObjectNode bulk = users.path("bulk").deepCopy();
+        bulk.remove("_comment");
+        secrets.put("ACME_BULK_JWK", bulk.path("private_jwk").toString());
+        bulk.put("private_jwk", "${ACME_BULK_JWK}");
+        config.set("bulk", bulk);
         ObjectNode login = config.putObject("login");
         login.put("loginForm", loginForm);
         login.put("usernameField", "username");

@@ -36,15 +36,22 @@ public final class ScopeAuthorizationInterceptor extends AuthorizationIntercepto
             RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE, RestOperationTypeEnum.META);
 
     private final TokenAccess access;
+    private final BulkExportAuthorization bulk;
 
     public ScopeAuthorizationInterceptor(TokenAccess access) {
+        this(access, null);
+    }
+
+    /** With Bulk Data export ({@code $export}, its status and files) decided by {@code bulk} (ADR 0013). */
+    public ScopeAuthorizationInterceptor(TokenAccess access, BulkExportAuthorization bulk) {
         super(PolicyEnum.DENY);
         this.access = access;
+        this.bulk = bulk;
     }
 
     /**
      * The interactions a token may ask for at all; anything else ({@code $meta}, {@code $validate},
-     * {@code $export}, GraphQL, PATCH, tag operations, other operations) is refused before HAPI's
+     * GraphQL, PATCH, tag operations, other operations) is refused before HAPI's
      * rules run, because those rules do not check it (HAPI examines neither input nor output of some)
      * or this server does not enforce scopes on it yet.
      */
@@ -62,6 +69,10 @@ public final class ScopeAuthorizationInterceptor extends AuthorizationIntercepto
         if (op == null || SUPPORTED.contains(op)) {
             return;
         }
+        if (bulk != null && bulk.isBulkOperation(request)) {
+            bulk.admit(request);
+            return;
+        }
         if (op == RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE && SUPPORTED_OPERATIONS.contains(request.getOperation())) {
             return;
         }
@@ -71,7 +82,8 @@ public final class ScopeAuthorizationInterceptor extends AuthorizationIntercepto
 
     @Override
     public List<IAuthRule> buildRuleList(RequestDetails request) {
-        return access.of(request).rules();
+        List<IAuthRule> rules = access.of(request).rules();
+        return bulk == null ? rules : bulk.rules(request, rules);
     }
 
     @Override

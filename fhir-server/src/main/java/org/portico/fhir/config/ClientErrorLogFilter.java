@@ -12,7 +12,8 @@ import org.slf4j.Marker;
  * trace, including the 401 and 403 answers that Portico's security interceptors give by design. An
  * app probing with a revoked token would fill the log (and burn CPU on stack traces). This drops
  * exactly those events: from HAPI's interceptor service, carrying a FHIR response exception with a
- * 4xx status. Anything else, including 5xx, is logged as before. Registered in logback-spring.xml.
+ * status below 500 (the 4xx answers, and the 202 that deleting a finished bulk export answers,
+ * ADR 0013). Anything else, including 5xx, is logged as before. Registered in logback-spring.xml.
  */
 public final class ClientErrorLogFilter extends TurboFilter {
 
@@ -28,7 +29,7 @@ public final class ClientErrorLogFilter extends TurboFilter {
             thrown = last;
         }
         if (thrown instanceof BaseServerResponseException response
-                && response.getStatusCode() >= 400 && response.getStatusCode() < 500) {
+                && response.getStatusCode() < 500) {
             return FilterReply.DENY;
         }
         return FilterReply.NEUTRAL;

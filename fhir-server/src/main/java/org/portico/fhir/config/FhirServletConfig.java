@@ -1,5 +1,7 @@
 package org.portico.fhir.config;
 
+import ca.uhn.fhir.batch2.api.IJobCoordinator;
+import ca.uhn.fhir.batch2.jobs.export.BulkDataExportProvider;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
@@ -25,6 +27,7 @@ import org.portico.fhir.audit.AuditEventWriteGuard;
 import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import org.portico.fhir.authz.ActingFor;
+import org.portico.fhir.authz.BulkExportAuthorization;
 import org.portico.fhir.authz.DirectoryEntries;
 import org.portico.fhir.authz.DirectoryNarrowing;
 import org.portico.fhir.authz.GranularSearchNarrowing;
@@ -32,6 +35,7 @@ import org.portico.fhir.authz.IncludeFilter;
 import org.portico.fhir.authz.PatientCompartmentNarrowing;
 import org.portico.fhir.authz.ScopeAuthorizationInterceptor;
 import org.portico.fhir.authz.TokenAccess;
+import org.portico.fhir.capability.BulkDataCapability;
 import org.portico.fhir.capability.SmartCapabilityInterceptor;
 import org.portico.fhir.capability.SmartConfigurationServlet;
 import org.portico.fhir.capability.UnsupportedSearchParamFilter;
@@ -83,6 +87,11 @@ class FhirServletConfig {
     }
 
     @Bean
+    BulkExportAuthorization bulkExportAuthorization(TokenAccess tokenAccess, IJobCoordinator jobs, PorticoFhirProperties properties) {
+        return new BulkExportAuthorization(tokenAccess, jobs, properties.bulk().retryAfter());
+    }
+
+    @Bean
     RestfulServer restfulServer(
             IFhirSystemDao<?, ?> systemDao,
             ResourceProviderFactory resourceProviders,
@@ -97,6 +106,8 @@ class FhirServletConfig {
             AuditCaptureInterceptor auditCapture,
             AuditEventWriteGuard auditWriteGuard,
             AuditEventProvider auditEvents,
+            BulkDataExportProvider bulkExport,
+            BulkExportAuthorization bulkAuthorization,
             UsCoreContract usCore,
             DataSource dataSource) {
         DirectoryEntries directoryEntries = new StoredDirectoryEntries(dataSource);
@@ -108,6 +119,8 @@ class FhirServletConfig {
                 .toList());
         server.registerProvider(auditEvents);
         server.registerProvider(systemProvider);
+        // Bulk Data export (ADR 0013): HAPI's provider and batch2 job, Portico's rules
+        server.registerProvider(bulkExport);
         JpaCapabilityStatementProvider capabilities = new JpaCapabilityStatementProvider(
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport);
         capabilities.setImplementationDescription("Portico FHIR server");
@@ -122,8 +135,9 @@ class FhirServletConfig {
         server.registerInterceptor(new PatientCompartmentNarrowing(tokenAccess));
         server.registerInterceptor(new GranularSearchNarrowing(tokenAccess));
         server.registerInterceptor(new DirectoryNarrowing(tokenAccess, directoryEntries));
-        ScopeAuthorizationInterceptor authorization = new ScopeAuthorizationInterceptor(tokenAccess);
+        ScopeAuthorizationInterceptor authorization = new ScopeAuthorizationInterceptor(tokenAccess, bulkAuthorization);
         server.registerInterceptor(authorization);
+        server.registerInterceptor(bulkAuthorization);
         server.registerInterceptor(new IncludeFilter(authorization));
         server.registerInterceptor(new MalformedSearchInterceptor());
         server.registerInterceptor(new SearchSizeLimit());
@@ -131,6 +145,7 @@ class FhirServletConfig {
         server.registerInterceptor(new UsCoreCapabilityInterceptor(usCore, validationSupport));
         server.registerInterceptor(new UnsupportedSearchParamFilter(searchParamRegistry));
         server.registerInterceptor(new AuditEventCapability());
+        server.registerInterceptor(new BulkDataCapability());
         // audit (ADR 0005): its hooks run after the authorization hooks on each pointcut
         server.registerInterceptor(auditWriteGuard);
         server.registerInterceptor(auditCapture);

@@ -1,6 +1,7 @@
 package org.portico.fhir.config;
 
 import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
+import ca.uhn.fhir.batch2.maintenance.JobMaintenanceServiceImpl;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
 import ca.uhn.fhir.jpa.api.IDaoRegistry;
@@ -18,6 +19,7 @@ import ca.uhn.fhir.rest.api.IResourceSupportedSvc;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.Properties;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,7 +36,7 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 class HapiJpaConfig {
 
     @Bean
-    JpaStorageSettings storageSettings() {
+    JpaStorageSettings storageSettings(PorticoFhirProperties properties) {
         JpaStorageSettings settings = new JpaStorageSettings();
         // US Core SearchParameters are installed before any data; no reindex jobs needed for them
         settings.setMarkResourcesForReindexingUponSearchParameterChange(false);
@@ -45,10 +47,33 @@ class HapiJpaConfig {
         settings.setExpungeEnabled(false);
         settings.setDeleteExpungeEnabled(false);
         settings.setAllowMultipleDelete(false);
-        settings.setEnableTaskBulkExportJobExecution(false);
+        // Bulk Data export (ADR 0013): the task removes expired files; a job is never shared between kick-offs
+        settings.setEnableTaskBulkExportJobExecution(true);
+        settings.setEnableBulkExportJobReuse(false);
+        // a job step that leaves one work chunk starts the next at once instead of at the next maintenance pass
+        settings.setJobFastTrackingEnabled(true);
+        settings.setBulkExportFileRetentionPeriodHours((int) Math.max(1, properties.bulk().fileRetention().toHours()));
         settings.setEnableTaskBulkImportJobExecution(false);
         settings.setEnableTaskResourceReindexing(false);
         return settings;
+    }
+
+    /**
+     * Batch2 moves a job from one gated step to the next in its maintenance pass, once a minute by
+     * default: a small export then takes two or three minutes. Portico's exports are small; the pass
+     * (one query when no job runs) runs every {@code portico.fhir.bulk.job-maintenance-interval}.
+     */
+    @Bean
+    static BeanPostProcessor batch2MaintenanceInterval(org.springframework.beans.factory.ObjectProvider<PorticoFhirProperties> properties) {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessBeforeInitialization(Object bean, String name) {
+                if (bean instanceof JobMaintenanceServiceImpl maintenance) {
+                    maintenance.setScheduledJobFrequencyMillis(properties.getObject().bulk().jobMaintenanceInterval().toMillis());
+                }
+                return bean;
+            }
+        };
     }
 
     @Bean

@@ -22,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param db      the database (embedded H2 unless a JDBC URL for PostgreSQL is given)
  * @param demoDir a folder of transaction bundles to load at start-up, or empty; a plain string because
  *                Spring's Path conversion reads {@code ../x} as a classpath resource and fails
+ * @param bulk    Bulk Data export (ADR 0013)
  */
 @Validated
 @ConfigurationProperties(prefix = "portico.fhir")
@@ -29,7 +30,18 @@ public record PorticoFhirProperties(
         @NotNull URI baseUrl,
         @NotNull @Valid Auth auth,
         @NotNull @Valid Db db,
-        String demoDir) {
+        String demoDir,
+        @DefaultValue @NotNull @Valid Bulk bulk) {
+
+    /**
+     * @param retryAfter     the {@code Retry-After} of a status answer while an export runs
+     * @param fileRetention  how long export files are kept after the export finished (whole hours)
+     * @param jobMaintenanceInterval how often HAPI's batch2 moves jobs on to their next step
+     */
+    public record Bulk(
+            @DefaultValue("PT2S") @NotNull Duration retryAfter,
+            @DefaultValue("PT2H") @NotNull Duration fileRetention,
+            @DefaultValue("PT2S") @NotNull Duration jobMaintenanceInterval) {}
 
     /**
      * @param issuer             the auth-server issuer ({@code iss} of every token)

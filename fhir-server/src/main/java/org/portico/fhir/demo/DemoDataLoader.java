@@ -13,11 +13,14 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -25,11 +28,15 @@ import org.springframework.stereotype.Component;
 /**
  * Loads the demo transaction bundles of a folder: each bundle's Patient is stored under its own id
  * (PUT), the rest as the bundle says; a bundle whose Patient already exists is skipped, so a second
- * start reuses the data. The bundles are not validated against US Core.
+ * start reuses the data. The bundles are not validated against US Core. Then the Group
+ * {@value #GROUP_ID} lists the folder's patients (the cohort of a Bulk Data Group export, ADR 0013);
+ * it is rewritten only when its members differ.
  */
 @Component
 public class DemoDataLoader {
 
+    /** The Group of every demo patient. */
+    public static final String GROUP_ID = "portico-demo-patients";
     private static final String URN_UUID = "urn:uuid:";
     private static final Logger log = LoggerFactory.getLogger(DemoDataLoader.class);
 
@@ -52,12 +59,40 @@ public class DemoDataLoader {
         } catch (IOException e) {
             throw new IllegalStateException("cannot list " + dir.toAbsolutePath(), e);
         }
+        List<String> patients = new ArrayList<>();
         for (Path file : files) {
-            loadBundle(file);
+            patients.add(loadBundle(file));
+        }
+        if (!patients.isEmpty()) {
+            groupOf(patients);
         }
     }
 
-    private void loadBundle(Path file) {
+    private void groupOf(List<String> patients) {
+        IFhirResourceDao<Group> dao = daoRegistry.getResourceDao(Group.class);
+        try {
+            Group existing = dao.read(new IdType("Group", GROUP_ID), new SystemRequestDetails());
+            List<String> members = existing.getMember().stream().map(m -> m.getEntity().getReferenceElement().getIdPart()).toList();
+            if (members.equals(patients)) {
+                return;
+            }
+        } catch (ResourceNotFoundException | ResourceGoneException e) {
+            // created below
+        }
+        Group group = new Group();
+        group.setId(new IdType("Group", GROUP_ID));
+        group.setActive(true);
+        group.setType(Group.GroupType.PERSON);
+        group.setActual(true);
+        group.setName("Portico demo patients");
+        group.setQuantity(patients.size());
+        patients.forEach(id -> group.addMember().setEntity(new Reference("Patient/" + id)));
+        dao.update(group, new SystemRequestDetails());
+        log.info("demo Group/{} lists {} patients", GROUP_ID, patients.size());
+    }
+
+    /** Loads the bundle unless its Patient exists; returns the Patient's id either way. */
+    private String loadBundle(Path file) {
         Bundle bundle;
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             bundle = fhirContext.newJsonParser().parseResource(Bundle.class, reader);
@@ -74,7 +109,7 @@ public class DemoDataLoader {
         }
         if (patientExists(patientId)) {
             log.info("demo bundle {}: Patient/{} exists, skipped", file.getFileName(), patientId);
-            return;
+            return patientId;
         }
         patientEntry.getResource().setId(new IdType("Patient", patientId));
         patientEntry.getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl("Patient/" + patientId);
@@ -84,6 +119,7 @@ public class DemoDataLoader {
         systemDao.transaction(new SystemRequestDetails(), bundle);
         log.info("demo bundle {}: Patient/{} loaded with {} resources in {} ms", file.getFileName(), patientId,
                 bundle.getEntry().size(), (System.nanoTime() - start) / 1_000_000);
+        return patientId;
     }
 
     /** The Patient's own id; the parser reports a {@code urn:uuid:} fullUrl as the id, so that is unwrapped. */

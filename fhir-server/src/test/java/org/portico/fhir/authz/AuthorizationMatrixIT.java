@@ -397,7 +397,7 @@ class AuthorizationMatrixIT extends AuthzItSupport {
             // 400: a malformed search is refused before any scope is looked at
             case SEARCH -> profile.searches(type, type) ? Set.of(200, 400, 403) : Set.of(400, 403);
             case READ_OTHER, DENIED -> Set.of(403);
-            // endpoints this server does not register at all (bulk export, GraphQL, system search)
+            // endpoints this server does not register (GraphQL, system search) or refuses to these tokens (bulk export, ADR 0013)
             case NOT_SERVED -> Set.of(400, 403, 404);
             case READ_OWN -> Set.of(200, 403);
             case ANY -> Set.of(200, 400, 403, 404);

@@ -105,7 +105,8 @@ class UsCoreCapabilityStatementIT extends UsCoreItSupport {
     @Test
     void whenMetadataThenItInstantiatesUsCore7AndKeepsSmart() throws Exception {
         JsonNode cs = json(get("/metadata", null));
-        assertThat(texts(cs.path("instantiates"))).containsExactly(UsCoreContract.SERVER_CAPABILITY_STATEMENT + "|7.0.0");
+        assertThat(texts(cs.path("instantiates"))).containsExactlyInAnyOrder(UsCoreContract.SERVER_CAPABILITY_STATEMENT + "|7.0.0",
+                org.portico.fhir.capability.BulkDataCapability.BULK_DATA);
         assertThat(texts(cs.path("implementationGuide"))).contains("http://hl7.org/fhir/us/core/ImplementationGuide/hl7.fhir.us.core|7.0.0");
         assertThat(cs.path("format").toString()).contains("json");
         assertThat(cs.path("rest").path(0).path("security").toString()).contains("SMART-on-FHIR", "oauth-uris");
