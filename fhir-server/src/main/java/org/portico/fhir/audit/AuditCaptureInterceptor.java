@@ -14,6 +14,7 @@ import ca.uhn.fhir.util.FhirTerser;
 import ca.uhn.fhir.util.UrlUtil;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -60,7 +61,10 @@ public final class AuditCaptureInterceptor {
     /** What this request has shown so far (a search may show several batches). */
     private static final class Shown {
         final Set<String> resources = new LinkedHashSet<>();
-        final Set<String> patients = new LinkedHashSet<>();
+        /** Each patient's resources among them (a resource in several compartments is in each). */
+        final Map<String, Set<String>> byPatient = new LinkedHashMap<>();
+        /** Resources in no patient's compartment (an Organization, a Medication). */
+        final Set<String> unowned = new LinkedHashSet<>();
         boolean truncated;
         boolean written;
     }
@@ -83,11 +87,21 @@ public final class AuditCaptureInterceptor {
             }
             FhirContext ctx = request.getFhirContext();
             String type = ctx.getResourceType(resource);
-            shown.resources.add(type + "/" + resource.getIdElement().getIdPart());
+            String ref = type + "/" + resource.getIdElement().getIdPart();
+            if (!shown.resources.add(ref)) {
+                continue;
+            }
             if (terser == null) {
                 terser = ctx.newTerser();
             }
-            addPatients(shown.patients, type, resource, terser);
+            Set<String> owners = new LinkedHashSet<>();
+            addPatients(owners, type, resource, terser);
+            if (owners.isEmpty()) {
+                shown.unowned.add(ref);
+            }
+            for (String owner : owners) {
+                shown.byPatient.computeIfAbsent(owner, k -> new LinkedHashSet<>()).add(ref);
+            }
         }
     }
 
@@ -102,14 +116,41 @@ public final class AuditCaptureInterceptor {
             return true;
         }
         int status = response.getResponseCode() > 0 ? response.getResponseCode() : 200;
-        Set<String> patients = new LinkedHashSet<>();
-        BearerTokenInterceptor.token(request).flatMap(VerifiedToken::patient).ifPresent(patients::add);
-        patients.addAll(shown.patients);
         // set first: if storing fails, the failure hook must not try again
         shown.written = true;
-        store(record(request, requestUrl(request), interaction(op), status, List.copyOf(patients), List.copyOf(shown.resources),
-                shown.truncated ? "more than " + MAX_RESOURCES + " resources; the first ones are listed" : null));
+        storePerPatient(request, interaction(op), status, shown.byPatient, shown.unowned, List.copyOf(shown.resources),
+                shown.truncated ? "more than " + MAX_RESOURCES + " resources; the first ones are listed" : null);
         return true;
+    }
+
+    /**
+     * One event per patient (IHE BALP): an event is shown to every patient it names, so a request
+     * that concerned several patients (a backend search, a resource in two compartments) becomes
+     * one event per patient, each naming only that patient and that patient's resources, with the
+     * request line without ids or values ({@link #redactedUrl}, which may name other patients), plus,
+     * when some resources are no patient's, one event naming no patient. A request that concerned
+     * no patient, or only the token's own patient (always named), is one event with the full request line.
+     */
+    private void storePerPatient(RequestDetails request, String interaction, int status, Map<String, Set<String>> byPatient,
+                                 Set<String> unowned, List<String> all, String detail) {
+        Set<String> patients = new LinkedHashSet<>();
+        String own = BearerTokenInterceptor.token(request).flatMap(VerifiedToken::patient).orElse(null);
+        if (own != null) {
+            patients.add(own);
+        }
+        patients.addAll(byPatient.keySet());
+        if (patients.isEmpty() || (patients.size() == 1 && patients.contains(own))) {
+            store(record(request, requestUrl(request), interaction, status, List.copyOf(patients), all, detail));
+            return;
+        }
+        String url = redactedUrl(request);
+        for (String patient : patients) {
+            List<String> resources = List.copyOf(byPatient.getOrDefault(patient, Set.of()));
+            store(record(request, url, interaction, status, List.of(patient), resources, detail));
+        }
+        if (!unowned.isEmpty()) {
+            store(record(request, url, interaction, status, List.of(), List.copyOf(unowned), detail));
+        }
     }
 
     @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = LAST)
@@ -160,12 +201,13 @@ public final class AuditCaptureInterceptor {
         if (AUDIT_EVENT.equals(type)) {
             return;
         }
-        Set<String> patients = new LinkedHashSet<>();
-        BearerTokenInterceptor.token(request).flatMap(VerifiedToken::patient).ifPresent(patients::add);
-        addPatients(patients, type, resource, ctx.newTerser());
+        Set<String> owners = new LinkedHashSet<>();
+        addPatients(owners, type, resource, ctx.newTerser());
         String ref = type + "/" + resource.getIdElement().getIdPart();
-        // inside the write's transaction: the row commits or rolls back with the resource
-        store(record(request, requestUrl(request), interaction, status, List.copyOf(patients), List.of(ref), null));
+        Map<String, Set<String>> byPatient = new LinkedHashMap<>();
+        owners.forEach(owner -> byPatient.put(owner, Set.of(ref)));
+        // inside the write's transaction: the rows commit or roll back with the resource
+        storePerPatient(request, interaction, status, byPatient, owners.isEmpty() ? Set.of(ref) : Set.of(), List.of(ref), null);
     }
 
     private void store(AuditRecord record) {

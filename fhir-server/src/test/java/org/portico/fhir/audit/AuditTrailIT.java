@@ -241,6 +241,27 @@ class AuditTrailIT {
     }
 
     @Test
+    void whenABackendRequestShowsSeveralPatientsThenOneEventPerPatientAndNoneNamesAnother() throws Exception {
+        String backend = TOKENS.sign(TOKENS.claims(null, "system/Patient.rs").claim("client_id", "audit-backend").build());
+        HttpResponse<String> r = get("/Patient?_id=" + a.id() + "," + b.id(), backend);
+        assertThat(r.statusCode()).isEqualTo(200);
+        String requestId = r.headers().firstValue("X-Request-ID").orElseThrow();
+        List<AuditEvent> events = allEvents().stream().filter(byRequestId(requestId)).toList();
+        assertThat(events).hasSize(2);
+        for (AuditEvent e : events) {
+            assertThat(patientEntities(e)).hasSize(1);
+            String own = patientEntities(e).get(0);
+            String other = own.equals("Patient/" + a.id()) ? "Patient/" + b.id() : "Patient/" + a.id();
+            String json = fhir.newJsonParser().encodeResourceToString(e);
+            assertThat(json).as("event of %s", own).contains(own).doesNotContain(other)
+                    .doesNotContain(other.substring("Patient/".length()));
+        }
+        // and in A's access log: the event, naming A alone
+        HttpResponse<String> log = get("/AuditEvent?patient=" + a.id() + "&_count=500", TOKENS.token(a.id(), "patient/AuditEvent.rs"));
+        assertThat(log.body()).contains(requestId).doesNotContain(b.id());
+    }
+
+    @Test
     void whenOtherPatientAsksForMyAccessLogThenNothing() throws Exception {
         awaitEvent(get("/Patient/" + a.id(), tokenA("patient/*.rs")));
         String bToken = TOKENS.token(b.id(), "patient/AuditEvent.rs");

@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.portico.fhir.audit.AuditLog;
 import org.portico.fhir.audit.AuditRecord;
@@ -37,21 +36,6 @@ class BulkExportIT extends AuthzItSupport {
 
     @Autowired
     AuditLog auditLog;
-    @Autowired
-    javax.sql.DataSource dataSource;
-
-    /**
-     * This class shares the authorization ITs' database. An audit event of a backend request that showed
-     * several patients' resources names all of them, and is served in each one's access log (reported
-     * as an audit issue, not a bulk one): AuthorizationMatrixIT would count that as a leak. The backend
-     * clients' events of this class are removed after each test.
-     */
-    @AfterEach
-    void removeBackendAuditEvents() {
-        var jdbc = new org.springframework.jdbc.core.JdbcTemplate(dataSource);
-        jdbc.update("DELETE FROM portico_audit_log_patient WHERE event_id IN (SELECT id FROM portico_audit_log WHERE client_id LIKE 'backend-%')");
-        jdbc.update("DELETE FROM portico_audit_log WHERE client_id LIKE 'backend-%'");
-    }
 
     // --- kick-off: who ---
 
