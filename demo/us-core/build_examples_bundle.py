@@ -93,6 +93,10 @@ for c in avg['component']:
     c.pop('valueQuantity',None)
     c['dataAbsentReason']={'coding':[{'system':'http://terminology.hl7.org/CodeSystem/data-absent-reason','code':'unknown','display':'Unknown'}]}
 entries.append(avg)
+# (scenario 10): US Core 6.1.0's smoking status requires effectiveDateTime; this 7.0.0 example has a Period
+smoker=byid['Observation/some-day-smoker']
+if 'effectivePeriod' in smoker:
+    smoker['effectiveDateTime']=smoker.pop('effectivePeriod')['start']
 # one Provenance per resource (the examples' own Provenance targets another patient), as the data's source would send it
 targets=[r for r in entries if r['resourceType'] not in ('Practitioner','Organization','Location','Medication')]
 for r in targets:

@@ -78,6 +78,17 @@ final class FhirJson {
         }
     }
 
+    /** The codings of a CodeableConcept, or the value itself (a Coding, an Identifier). */
+    static List<JsonNode> codings(JsonNode v) {
+        List<JsonNode> out = new ArrayList<>();
+        if (v.has("coding")) {
+            v.path("coding").forEach(out::add);
+        } else {
+            out.add(v);
+        }
+        return out;
+    }
+
     /** Every {@code reference} string anywhere in {@code node}. */
     static List<String> references(JsonNode node) {
         List<String> out = new ArrayList<>();

@@ -17,17 +17,14 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * Scenario 12, Single Patient API, US Core 7.0.0 (G10 checklist §7.4 and §8): per profile group of the
+ * Scenario 12, Single Patient API, US Core 7.0.0 (G10 checklist §7.4 and §8; with US Core 6.1.0, scenario
+ * 10, see {@link G10SinglePatientApiUsCore6}): per profile group of the
  * table ({@link UsCoreTable}, a resource derived from the checklist) the required searches with their
  * variants, read, {@code _revinclude=Provenance:target}, validation against the profile, must-support
  * coverage over all patients and reference resolution; the read-only groups read every instance the
@@ -41,10 +38,8 @@ import org.junit.jupiter.api.function.Executable;
  */
 @ExtendWith(DeploymentExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class G10SinglePatientApi {
 
-    static final String VERSION = "7.0.0";
     /** The profiles 12.1 requires in the CapabilityStatement (g10 {@code required_profiles}, US Core 7). */
     static final List<String> REQUIRED_PROFILES = List.of("us-core-allergyintolerance", "us-core-careplan", "us-core-careteam",
             "us-core-condition-encounter-diagnosis", "us-core-condition-problems-health-concerns", "us-core-coverage",
@@ -63,8 +58,13 @@ class G10SinglePatientApi {
     private final Deployment deployment;
     private final SmartClient smart;
     private final UsCoreApi api;
-    private final UsCoreTable table = UsCoreTable.load(VERSION);
-    private final UsCorePackage pkg = UsCorePackage.load(VERSION);
+    /** Profiles of {@link #REQUIRED_PROFILES} that US Core 6.1.0 does not have (10.1 does not require them). */
+    static final List<String> ONLY_IN_7 = List.of("us-core-location", "us-core-treatment-intervention-preference",
+            "us-core-care-experience-preference", "us-core-average-blood-pressure");
+
+    private final String version;
+    private final UsCoreTable table;
+    private final UsCorePackage pkg;
     private ProfileValidator validator;
 
     /** Patient id -> access token. */
@@ -81,6 +81,14 @@ class G10SinglePatientApi {
     record Found(JsonNode resource, String patient) {}
 
     G10SinglePatientApi(Deployment deployment) {
+        this(deployment, "7.0.0");
+    }
+
+    /** The suite on another US Core version: its table ({@code us-core-<version>-single-patient-api.json}) and package. */
+    G10SinglePatientApi(Deployment deployment, String version) {
+        this.version = version;
+        this.table = UsCoreTable.load(version);
+        this.pkg = UsCorePackage.load(version);
         this.deployment = deployment;
         this.smart = deployment.smartClient();
         this.api = new UsCoreApi(smart);
@@ -129,19 +137,13 @@ class G10SinglePatientApi {
         }
     }
 
-    // ---- 12.1 ----
+    // ---- 12.1: Capability Statement ----
 
-    @Test
-    @Order(1)
-    @DisplayName("12.1.01 TLS on the FHIR base")
-    void row_12_1_01_tls() {
+    private void tls() {
         G10Tls.assertModernTlsOnly(smart, smart.fhirBase());
     }
 
-    @Test
-    @Order(1)
-    @DisplayName("12.1.02 GET /metadata without a token: 200, CapabilityStatement, FHIR 4.0.1, JSON format, US Core profiles")
-    void row_12_1_02_capabilityStatement() {
+    private void capabilityStatement() {
         Response r = smart.http().get(smart.fhirUri("metadata"), "Accept", "application/fhir+json");
         assertThat(r.status()).as(r.describe()).isEqualTo(200);
         JsonNode cs = r.json();
@@ -156,18 +158,30 @@ class G10SinglePatientApi {
                 resource.path("supportedProfile").forEach(p -> declared.add(p.asText().replaceAll("\\|.*$", "")));
             }
         }
-        List<String> missing = REQUIRED_PROFILES.stream()
+        List<String> missing = REQUIRED_PROFILES.stream().filter(p -> version.startsWith("7") || !ONLY_IN_7.contains(p))
                 .map(p -> "http://hl7.org/fhir/us/core/StructureDefinition/" + p).filter(p -> !declared.contains(p)).toList();
         assertThat(missing).as("required US Core profiles not in rest.resource.supportedProfile").isEmpty();
     }
 
-    // ---- 12.2 - 12.48 ----
+    // ---- the rows: 12.1, the profile groups (12.2 - 12.48), 12.49 - 12.51 ----
 
     @TestFactory
-    @Order(2)
-    @DisplayName("12.2 - 12.48 US Core " + VERSION + " profiles")
-    Stream<DynamicNode> profiles() {
-        return table.groups().stream().map(this::group);
+    @DisplayName("Single Patient API, US Core")
+    Stream<DynamicNode> singlePatientApi() {
+        String cs = table.capabilityStatementId();
+        List<DynamicNode> rows = new ArrayList<>();
+        rows.add(DynamicContainer.dynamicContainer(cs + " Capability Statement", Stream.of(
+                DynamicTest.dynamicTest(cs + ".01 TLS on the FHIR base", this::tls),
+                DynamicTest.dynamicTest(cs + ".02 GET /metadata without a token: 200, CapabilityStatement, FHIR 4.0.1, JSON,"
+                        + " the US Core " + version + " profiles", this::capabilityStatement))));
+        table.groups().forEach(g -> rows.add(group(g)));
+        rows.add(DynamicTest.dynamicTest(table.clinicalNotesId() + " clinical notes: the 8 note types, the 3 report categories,"
+                + " report attachments also DocumentReferences", this::clinicalNotes));
+        rows.add(DynamicTest.dynamicTest(table.screeningAssessmentId() + " screening assessment: an SDOH Condition; survey"
+                + " Observations with the 6 categories", this::screeningAssessment));
+        rows.add(DynamicTest.dynamicTest(table.missingDataId() + " missing data: the data-absent-reason extension and the code"
+                + " data-absent-reason#unknown", this::missingData));
+        return rows.stream();
     }
 
     private DynamicContainer group(UsCoreTable.Group g) {
@@ -190,9 +204,9 @@ class G10SinglePatientApi {
                 add.accept("_revinclude=Provenance:target", checks::provenanceRevinclude);
             }
         }
-        add.accept("validation against " + g.profile() + "|" + VERSION, checks::validation);
+        add.accept("validation against " + g.profile() + "|" + version, checks::validation);
         if (g.has("Medication profile validation")) {
-            add.accept("Medication validation against us-core-medication|" + VERSION, checks::medicationValidation);
+            add.accept("Medication validation against us-core-medication|" + version, checks::medicationValidation);
         }
         add.accept("must-support elements populated", checks::mustSupport);
         if (g.has("reference_resolution")) {
@@ -243,10 +257,7 @@ class G10SinglePatientApi {
 
     // ---- 12.49 - 12.51 ----
 
-    @Test
-    @Order(3)
-    @DisplayName("12.49 clinical notes: the 8 note types, the 3 report categories, report attachments also DocumentReferences")
-    void row_12_49_clinicalNotes() {
+    private void clinicalNotes() {
         Set<String> types = new LinkedHashSet<>();
         Set<String> categories = new LinkedHashSet<>();
         List<String> unmatchedUrls = new ArrayList<>();
@@ -284,10 +295,7 @@ class G10SinglePatientApi {
         assertThat(unmatchedUrls).as("DiagnosticReport.presentedForm.url without a DocumentReference attachment").isEmpty();
     }
 
-    @Test
-    @Order(3)
-    @DisplayName("12.50 screening assessment: an SDOH Condition; survey Observations with the 6 categories")
-    void row_12_50_screeningAssessment() {
+    private void screeningAssessment() {
         boolean sdohCondition = false;
         Set<String> categories = new LinkedHashSet<>();
         for (Map.Entry<String, String> p : tokens.entrySet()) {
@@ -315,11 +323,8 @@ class G10SinglePatientApi {
         assertThat(missing).as("survey Observation categories not found").isEmpty();
     }
 
-    @Test
-    @Order(3)
-    @DisplayName("12.51 missing data: the data-absent-reason extension and the code data-absent-reason#unknown")
-    void row_12_51_missingData() {
-        assertThat(seen).as("resources seen by 12.2 - 12.48").isNotEmpty();
+    private void missingData() {
+        assertThat(seen).as("resources seen by the profile groups").isNotEmpty();
         boolean extension = false;
         boolean unknown = false;
         for (Found f : seen.values()) {
@@ -364,9 +369,13 @@ class G10SinglePatientApi {
         return pkg;
     }
 
+    String version() {
+        return version;
+    }
+
     synchronized ProfileValidator validator() {
         if (validator == null) {
-            validator = new ProfileValidator(VERSION);
+            validator = new ProfileValidator(version);
         }
         return validator;
     }

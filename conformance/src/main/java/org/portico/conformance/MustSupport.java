@@ -217,13 +217,7 @@ final class MustSupport {
     }
 
     private static boolean inValueSet(JsonNode v, Set<String> codes) {
-        List<JsonNode> codings = new ArrayList<>();
-        if (v.has("coding")) {
-            v.path("coding").forEach(codings::add);
-        } else {
-            codings.add(v);
-        }
-        for (JsonNode c : codings) {
+        for (JsonNode c : FhirJson.codings(v)) {
             String system = c.path("system").asText();
             if (codes.contains(system + "|" + c.path("code").asText()) || codes.contains(system + "|")) {
                 return true;

@@ -342,13 +342,7 @@ final class UsCoreGroupChecks {
         UsCorePackage.SearchParam sp = suite.pkg().searchParam(g.type(), param);
         String code = valueOf(resource, param);
         for (JsonNode v : FhirJson.evaluate(resource, sp.expression())) {
-            List<JsonNode> codings = new ArrayList<>();
-            if (v.has("coding")) {
-                v.path("coding").forEach(codings::add);
-            } else {
-                codings.add(v);
-            }
-            for (JsonNode c : codings) {
+            for (JsonNode c : FhirJson.codings(v)) {
                 String value = c.has("code") ? c.path("code").asText() : c.path("value").asText();
                 if (value.equals(code) && c.hasNonNull("system")) {
                     return c.path("system").asText() + "|" + value;
@@ -476,7 +470,7 @@ final class UsCoreGroupChecks {
             List<String> e = suite.validator().errors(f.getValue().resource().toString(), g.profileUrl());
             e.stream().limit(3).forEach(m -> errors.add(f.getKey() + " " + m));
         }
-        assertThat(errors).as(errors.size() + " validation errors against " + g.profileUrl() + "|" + G10SinglePatientApi.VERSION)
+        assertThat(errors).as(errors.size() + " validation errors against " + g.profileUrl() + "|" + suite.version())
                 .isEmpty();
     }
 

@@ -14,9 +14,12 @@ import java.util.Map;
  * {@code us-core-<version>-single-patient-api.json} next to this class, derived from the checklist table.
  *
  * @param version the US Core version the table is for (the package validated against)
+ * @param capabilityStatementId the id of the CapabilityStatement row (12.1; US Core 6: 10.1), likewise
+ *                the clinical notes (12.49), missing data (12.51) and screening assessment (12.50) rows
  * @param groups  the profile groups in checklist order
  */
-record UsCoreTable(String version, List<Group> groups) {
+record UsCoreTable(String version, String capabilityStatementId, String clinicalNotesId, String missingDataId,
+        String screeningAssessmentId, List<Group> groups) {
 
     /**
      * One profile group (12.3 AllergyIntolerance...).
@@ -84,7 +87,9 @@ record UsCoreTable(String version, List<Group> groups) {
                     g.path("readOnly").asBoolean(), searches, texts(g.path("tests")), texts(g.path("mustSupport")),
                     texts(g.path("references"))));
         }
-        return new UsCoreTable(root.path("usCoreVersion").asText(), groups);
+        return new UsCoreTable(root.path("usCoreVersion").asText(), root.path("capabilityStatementId").asText(),
+                root.path("clinicalNotesId").asText(), root.path("missingDataId").asText(),
+                root.path("screeningAssessmentId").asText(), groups);
     }
 
     private static List<String> texts(JsonNode array) {

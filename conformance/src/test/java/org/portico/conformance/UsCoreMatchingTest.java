@@ -29,6 +29,21 @@ class UsCoreMatchingTest {
     }
 
     @Test
+    void theUsCore6TableIsScenario10() {
+        UsCoreTable table = UsCoreTable.load("6.1.0");
+        UsCorePackage pkg6 = UsCorePackage.load("6.1.0");
+        assertThat(table.groups()).hasSize(42);
+        assertThat(table.groups()).extracting(UsCoreTable.Group::id).startsWith("10.2").endsWith("10.44").doesNotContain("10.28");
+        assertThat(table.groups()).extracting(UsCoreTable.Group::profile).doesNotContain("us-core-location");
+        assertThat(List.of(table.capabilityStatementId(), table.clinicalNotesId(), table.missingDataId(), table.screeningAssessmentId()))
+                .containsExactly("10.1", "10.45", "10.46", "10.47");
+        for (UsCoreTable.Group g : table.groups()) {
+            assertThat(pkg6.profile(g.profile()).path("type").asText()).as(g.id()).isEqualTo(g.type());
+            g.searches().forEach(s -> s.params().forEach(p -> pkg6.searchParam(g.type(), p)));
+        }
+    }
+
+    @Test
     void whenATokenParameterIsSearchedThenCodeAndSystemBarCodeMatch() throws Exception {
         JsonNode obs = json("""
                 {"resourceType":"Observation","id":"1","code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}]},
