@@ -80,18 +80,22 @@ class G10SinglePatientApi {
 
     record Found(JsonNode resource, String patient) {}
 
+    /** One constructor only: JUnit instantiates the kit's classes (the CLI) as well as their IT subclasses. */
     G10SinglePatientApi(Deployment deployment) {
-        this(deployment, "7.0.0");
-    }
-
-    /** The suite on another US Core version: its table ({@code us-core-<version>-single-patient-api.json}) and package. */
-    G10SinglePatientApi(Deployment deployment, String version) {
-        this.version = version;
+        this.version = usCoreVersion();
         this.table = UsCoreTable.load(version);
         this.pkg = UsCorePackage.load(version);
         this.deployment = deployment;
         this.smart = deployment.smartClient();
         this.api = new UsCoreApi(smart);
+    }
+
+    /**
+     * The US Core version of the suite: its table ({@code us-core-<version>-single-patient-api.json}) and
+     * package. Called by the constructor, so an override returns a constant.
+     */
+    protected String usCoreVersion() {
+        return "7.0.0";
     }
 
     /**

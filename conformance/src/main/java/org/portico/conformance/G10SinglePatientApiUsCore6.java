@@ -8,6 +8,11 @@ package org.portico.conformance;
 class G10SinglePatientApiUsCore6 extends G10SinglePatientApi {
 
     G10SinglePatientApiUsCore6(Deployment deployment) {
-        super(deployment, "6.1.0");
+        super(deployment);
+    }
+
+    @Override
+    protected String usCoreVersion() {
+        return "6.1.0";
     }
 }
