@@ -39,6 +39,7 @@ import javax.net.ssl.TrustManagerFactory;
  *   "clients": [ { "client_id": "my-app", "type": "public", "redirect_uris": ["http://127.0.0.1/cb"] } ],
  *   "login":   { "loginForm": "form#login", "usernameField": "user", ... },
  *   "portal":  { "launchPage": "/launch", "launchForm": "form#app-{client_id}", ... },
+ *   "singlePatientApi": { "patients": ["123", "456"] },
  *   "callsBackToLocalhost": false }
  * </pre>
  */

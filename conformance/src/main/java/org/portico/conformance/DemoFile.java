@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Assumptions;
  * gap in the configuration is not a failure of the server.
  */
 public record DemoFile(List<Credentials> users, List<ClientRegistration> clients, List<JwksUriClient> jwksUriClients,
-        Optional<BulkData> bulk) {
+        Optional<BulkData> bulk, List<String> singlePatientApiPatients) {
 
     /** A {@code private_key_jwt} backend client that reads its keys from {@code jwksUri}. */
     public record JwksUriClient(String clientId, URI jwksUri) {}
@@ -45,6 +45,7 @@ public record DemoFile(List<Credentials> users, List<ClientRegistration> clients
         users = List.copyOf(users);
         clients = List.copyOf(clients);
         jwksUriClients = List.copyOf(jwksUriClients);
+        singlePatientApiPatients = List.copyOf(singlePatientApiPatients);
     }
 
     public DemoFile(List<Credentials> users, List<ClientRegistration> clients, List<JwksUriClient> jwksUriClients) {
@@ -52,7 +53,7 @@ public record DemoFile(List<Credentials> users, List<ClientRegistration> clients
     }
 
     public DemoFile(List<Credentials> users, List<ClientRegistration> clients) {
-        this(users, clients, List.of());
+        this(users, clients, List.of(), List.of());
     }
 
     public static DemoFile read(Path file) {
@@ -63,7 +64,10 @@ public record DemoFile(List<Credentials> users, List<ClientRegistration> clients
         }
     }
 
-    /** The {@code users} and {@code clients} arrays of {@code root} (absent arrays mean none). */
+    /**
+     * The {@code users} and {@code clients} arrays of {@code root} (absent arrays mean none), and the
+     * patients of the (g)(10) Single Patient API ({@code singlePatientApi.patients}).
+     */
     public static DemoFile parse(JsonNode root) {
         List<Credentials> users = new ArrayList<>();
         for (JsonNode user : root.path("users")) {
@@ -92,7 +96,9 @@ public record DemoFile(List<Credentials> users, List<ClientRegistration> clients
                     isPublic ? null : client.path("client_secret").asText(),
                     redirects));
         }
-        return new DemoFile(users, clients, jwksUriClients, bulk(root.path("bulk")));
+        List<String> apiPatients = new ArrayList<>();
+        root.path("singlePatientApi").path("patients").forEach(id -> apiPatients.add(id.asText()));
+        return new DemoFile(users, clients, jwksUriClients, bulk(root.path("bulk")), apiPatients);
     }
 
     private static Optional<BulkData> bulk(JsonNode bulk) {

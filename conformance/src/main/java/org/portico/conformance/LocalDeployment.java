@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -101,7 +103,9 @@ public final class LocalDeployment implements AutoCloseable {
             common.put("PORTICO_FHIR_DB_PASSWORD", database.password());
             common.put("PORTICO_AUTH_DB_PASSWORD", database.password());
         }
-        common.put("PORTICO_FHIR_DEMO_DIR", root.resolve("demo/fhir").toString());
+        // the Synthea demo patients, and US Core's reference patients (the Single Patient API suite's data)
+        common.put("PORTICO_FHIR_DEMO_DIR", Stream.of("demo/fhir", "demo/us-core").map(root::resolve)
+                .filter(Files::isDirectory).map(Path::toString).collect(Collectors.joining(",")));
         common.put("PORTICO_AUTH_DEMO_FILE", demoFile.toString());
         if (certificate != null) {
             common.putAll(certificate.serverEnvironment());

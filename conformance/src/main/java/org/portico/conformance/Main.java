@@ -35,8 +35,8 @@ public final class Main {
     /** Every class of checks, in the order they run (the (g)(10) checklist order, then Portico's own). */
     static final List<Class<?>> SUITE = List.of(
             G10Discovery.class, G10AuthorizationRequest.class, G10StandaloneLaunch.class, G10TokenRefresh.class,
-            G10LimitedAccess.class, G10EhrLaunch.class, G10AdditionalAuthorization.class, G10BackendServicesAuth.class,
-            G10BulkData.class,
+            G10LimitedAccess.class, G10EhrLaunch.class, G10SinglePatientApi.class, G10SinglePatientApiUsCore6.class,
+            G10AdditionalAuthorization.class, G10BackendServicesAuth.class, G10BulkData.class,
             DiscoveryChecks.class, AuthorizationRequestChecks.class, StandaloneLaunchChecks.class,
             PatientIsolationChecks.class, PatientPickerChecks.class, LoginExpectationsChecks.class, InvalidTokenChecks.class,
             RobustnessProbes.class, CapabilityStatementChecks.class);

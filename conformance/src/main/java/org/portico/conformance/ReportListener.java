@@ -89,6 +89,11 @@ public final class ReportListener implements TestExecutionListener {
             String failure = outcome == Outcome.PASSED ? null : (outcome == Outcome.FAILED ? "set-up failed: " : "skipped: ") + reason;
             groups.put(id.getUniqueId(), new Group(group.className(), group.displayName(), own, failure, group.results()));
         }
+        if (outcome != Outcome.PASSED && group != null && plan.getDescendants(id).stream().noneMatch(TestIdentifier::isTest)) {
+            // a class whose checks are made as it runs (dynamic tests) and that failed before making any: it counts as one
+            group.results().add(new Result("", group.className(), "(class)", id.getDisplayName(), outcome,
+                    (outcome == Outcome.FAILED ? "set-up failed: " : "skipped: ") + reason, duration, List.copyOf(own)));
+        }
         if (outcome != Outcome.PASSED) {
             // checks that never started: they take the class's outcome
             for (TestIdentifier test : plan.getDescendants(id)) {

@@ -7,7 +7,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.Arrays;
+import java.util.List;
 import org.portico.smart.discovery.AuthEndpoints;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -20,8 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param baseUrl public FHIR base URL; also the {@code aud} every access token must carry
  * @param auth    where tokens come from
  * @param db      the database (embedded H2 unless a JDBC URL for PostgreSQL is given)
- * @param demoDir a folder of transaction bundles to load at start-up, or empty; a plain string because
- *                Spring's Path conversion reads {@code ../x} as a classpath resource and fails
+ * @param demoDir folders of transaction bundles to load at start-up, comma-separated, or empty; a plain
+ *                string because Spring's Path conversion reads {@code ../x} as a classpath resource and fails
  * @param bulk    Bulk Data export (ADR 0013)
  */
 @Validated
@@ -93,7 +94,11 @@ public record PorticoFhirProperties(
         }
     }
 
-    public Optional<Path> demoPath() {
-        return demoDir == null || demoDir.isBlank() ? Optional.empty() : Optional.of(Path.of(demoDir));
+    /** The demo folders, in the order given (empty when none). */
+    public List<Path> demoPaths() {
+        if (demoDir == null || demoDir.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(demoDir.split(",")).map(String::trim).filter(d -> !d.isEmpty()).map(Path::of).toList();
     }
 }

@@ -31,6 +31,6 @@ class StartupData implements SmartInitializingSingleton {
     public void afterSingletonsInstantiated() {
         packages.installAll();
         searchParameterCheck.run();
-        properties.demoPath().ifPresent(demoLoader::load);
+        demoLoader.load(properties.demoPaths());
     }
 }

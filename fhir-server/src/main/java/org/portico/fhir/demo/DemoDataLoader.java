@@ -29,7 +29,7 @@ import org.springframework.stereotype.Component;
  * Loads the demo transaction bundles of a folder: each bundle's Patient is stored under its own id
  * (PUT), the rest as the bundle says; a bundle whose Patient already exists is skipped, so a second
  * start reuses the data. The bundles are not validated against US Core. Then the Group
- * {@value #GROUP_ID} lists the folder's patients (the cohort of a Bulk Data Group export, ADR 0013);
+ * {@value #GROUP_ID} lists the patients of every demo folder (the cohort of a Bulk Data Group export, ADR 0013);
  * it is rewritten only when its members differ.
  */
 @Component
@@ -50,6 +50,21 @@ public class DemoDataLoader {
 
     /** Loads every {@code *.json} bundle of the folder, in name order. */
     public void load(Path dir) {
+        load(List.of(dir));
+    }
+
+    /** Loads the folders in order; the demo Group lists the patients of all of them. */
+    public void load(List<Path> dirs) {
+        List<String> patients = new ArrayList<>();
+        for (Path dir : dirs) {
+            patients.addAll(loadFolder(dir));
+        }
+        if (!patients.isEmpty()) {
+            groupOf(patients);
+        }
+    }
+
+    private List<String> loadFolder(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new IllegalStateException("portico.fhir.demo-dir is not a folder: " + dir.toAbsolutePath());
         }
@@ -63,9 +78,7 @@ public class DemoDataLoader {
         for (Path file : files) {
             patients.add(loadBundle(file));
         }
-        if (!patients.isEmpty()) {
-            groupOf(patients);
-        }
+        return patients;
     }
 
     private void groupOf(List<String> patients) {
