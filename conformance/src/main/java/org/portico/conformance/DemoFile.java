@@ -49,11 +49,11 @@ public record DemoFile(List<Credentials> users, List<ClientRegistration> clients
     }
 
     public DemoFile(List<Credentials> users, List<ClientRegistration> clients, List<JwksUriClient> jwksUriClients) {
-        this(users, clients, jwksUriClients, Optional.empty());
+        this(users, clients, jwksUriClients, Optional.empty(), List.of());
     }
 
     public DemoFile(List<Credentials> users, List<ClientRegistration> clients) {
-        this(users, clients, List.of(), List.of());
+        this(users, clients, List.of(), Optional.empty(), List.of());
     }
 
     public static DemoFile read(Path file) {

@@ -13,13 +13,7 @@ class G10SinglePatientApiIT extends G10SinglePatientApi {
     static final Map<String, String> PORTICO_GAPS = Map.of(
             "12.10.09", "PORTICO-GAP(ScopeRules): DiagnosticReport.media.link names a Media, which Inferno's standalone"
                     + " scopes do not grant (no patient/Media.rs among its 26 types), so the read is refused (403);"
-                    + " the lead decides whether a DiagnosticReport scope lets the report's Media be read",
-            "12.43", "PORTICO-GAP(ScopeRules, ADR 0004): a patient token may read a Location by id but not search"
-                    + " Location (Location?address=, Location?name=); the fhir-server's org.portico.fhir.authz.ScopeRules"
-                    + " must allow US Core's Location searches to patient/Location.rs",
-            "12.45.04", "PORTICO-GAP(ScopeRules, ADR 0004): a patient token may not search PractitionerRole"
-                    + " (PractitionerRole?practitioner=), which the Practitioner address test falls back to when no"
-                    + " Practitioner has an address");
+                    + " the lead decides whether a DiagnosticReport scope lets the report's Media be read");
 
     G10SinglePatientApiIT(Deployment deployment) {
         super(deployment);
