@@ -345,7 +345,20 @@ class G10BulkData {
         Map<String, List<JsonNode>> resources = resources();
         Set<String> missing = new LinkedHashSet<>(REQUIRED_TYPES);
         missing.removeAll(resources.keySet());
+        if (!missing.isEmpty() && knownGapTypes().keySet().containsAll(missing)) {
+            org.junit.jupiter.api.Assumptions.abort("known gap of this server: " + missing.stream()
+                    .map(t -> t + ": " + knownGapTypes().get(t)).collect(java.util.stream.Collectors.joining("; ")));
+        }
         assertThat(missing).as("types without any exported resource (exported: " + resources.keySet() + ")").isEmpty();
+    }
+
+    /**
+     * Types the tested server is known not to export yet, with the reason: if they are all that 8.3.07
+     * misses, the row is skipped with that reason instead of failing (the kit run against Portico lists
+     * them; a foreign server has none unless a subclass names them).
+     */
+    protected Map<String, String> knownGapTypes() {
+        return Map.of();
     }
 
     @Test
