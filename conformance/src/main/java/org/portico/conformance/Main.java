@@ -36,7 +36,7 @@ public final class Main {
     static final List<Class<?>> SUITE = List.of(
             G10Discovery.class, G10AuthorizationRequest.class, G10StandaloneLaunch.class, G10TokenRefresh.class,
             G10LimitedAccess.class, G10EhrLaunch.class, G10SinglePatientApi.class, G10SinglePatientApiUsCore6.class,
-            G10AdditionalAuthorization.class, G10BackendServicesAuth.class, G10BulkData.class,
+            G10AdditionalAuthorization.class, G10BackendServicesAuth.class, G10BulkData.class, G10Attestation.class,
             DiscoveryChecks.class, AuthorizationRequestChecks.class, StandaloneLaunchChecks.class,
             PatientIsolationChecks.class, PatientPickerChecks.class, LoginExpectationsChecks.class, InvalidTokenChecks.class,
             RobustnessProbes.class, CapabilityStatementChecks.class);
