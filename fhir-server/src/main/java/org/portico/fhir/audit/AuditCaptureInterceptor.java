@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.portico.fhir.security.BearerTokenInterceptor;
@@ -236,7 +235,7 @@ public final class AuditCaptureInterceptor {
                                       List<String> patients, List<String> resources, String detail) {
         VerifiedToken token = BearerTokenInterceptor.token(request).orElse(null);
         return new AuditRecord(
-                UUID.randomUUID().toString(),
+                TimeOrderedUuid.next().toString(),
                 // milliseconds, as AuditEvent.recorded shows it, so that "before this entry" is exact
                 Instant.now().truncatedTo(ChronoUnit.MILLIS),
                 interaction,
