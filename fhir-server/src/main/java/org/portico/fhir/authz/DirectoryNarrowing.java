@@ -54,7 +54,7 @@ public final class DirectoryNarrowing {
         }
         AccessPolicy policy = access.of(request).policy();
         List<String> patients = policy.patientIds();
-        if (policy.hasServerWide() || patients.isEmpty() || !searchGranted(policy, request.getResourceName())) {
+        if (policy.hasServerWide() || patients.isEmpty() || !policy.access(request.getResourceName(), Interaction.SEARCH).granted()) {
             return; // server-wide tokens search everything; the rest are refused by the rules
         }
         Map<String, String[]> params = request.getParameters();
@@ -77,11 +77,6 @@ public final class DirectoryNarrowing {
         }
         request.setParameters(narrowed);
         request.getUserData().put(NARROWED, Boolean.TRUE);
-    }
-
-    private static boolean searchGranted(AccessPolicy policy, String type) {
-        return policy.bindings().stream()
-                .anyMatch(b -> !b.serverWide() && b.access(type, Interaction.SEARCH).granted());
     }
 
     static boolean allowed(String parameter) {
