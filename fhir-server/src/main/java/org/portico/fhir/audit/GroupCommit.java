@@ -11,8 +11,13 @@ import java.util.function.Consumer;
 /**
  * Group commit: many threads each need their item durably stored before they go on; instead of one
  * database round trip and one commit each, the items that arrive while a batch is being written are
- * written together in the next batch, by whichever waiting thread finds the writer free (no extra
- * thread, no hand-off when there is no contention: a lone caller writes its own batch of one at once).
+ * written together in the next batch, by one of the waiting threads (no extra thread, no hand-off
+ * when there is no contention: a lone caller writes its own batch of one at once).
+ *
+ * <p>Waking is exact: when a batch is written, only its callers are woken, and, if items arrived in
+ * the meantime, the first of their callers, who writes the next batch. Nobody else wakes up to find
+ * that it has nothing to do (with one shared condition and {@code signalAll}, every write woke every
+ * waiting request thread, each paying a futex call and a context switch to go back to sleep).
  *
  * <p>{@link #submit} returns only once its item's batch was written, and throws what the writer threw
  * for that batch. A failed batch is retried item by item, so one bad item fails only its own caller.
@@ -21,18 +26,21 @@ final class GroupCommit<T> {
 
     private static final class Pending<T> {
         final T item;
+        /** Signalled when this item is stored (or failed), or when its caller is to write the next batch. */
+        final Condition wake;
         boolean done;
+        boolean leads;
         RuntimeException failure;
 
-        Pending(T item) {
+        Pending(T item, Condition wake) {
             this.item = item;
+            this.wake = wake;
         }
     }
 
     private final Consumer<List<T>> writer;
     private final int maxBatch;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition written = lock.newCondition();
     private List<Pending<T>> queue = new ArrayList<>();
     private boolean writing;
     private final AtomicLong batches = new AtomicLong();
@@ -52,16 +60,20 @@ final class GroupCommit<T> {
 
     /** Stores the item with whatever else is waiting; returns once it is stored, or throws. */
     void submit(T item) {
-        Pending<T> mine = new Pending<>(item);
         lock.lock();
         try {
+            Pending<T> mine = new Pending<>(item, lock.newCondition());
             queue.add(mine);
-            while (!mine.done) {
-                if (writing) {
-                    written.awaitUninterruptibly();
-                    continue;
+            if (writing) {
+                while (!mine.done && !mine.leads) {
+                    mine.wake.awaitUninterruptibly();
                 }
+            } else {
                 writing = true;
+                mine.leads = true;
+            }
+            // a leader's item is in the batch it takes (it is first in the queue, or alone)
+            while (!mine.done) {
                 List<Pending<T>> batch = take();
                 lock.unlock();
                 boolean completed = false;
@@ -70,22 +82,33 @@ final class GroupCommit<T> {
                     completed = true;
                 } finally {
                     lock.lock();
-                    for (Pending<T> p : batch) {
-                        if (!completed && p.failure == null) {
-                            // an Error in the writer: nobody may believe their item was stored
-                            p.failure = new IllegalStateException("the audit batch writer failed");
-                        }
-                        p.done = true;
-                    }
-                    writing = false;
-                    written.signalAll();
+                    finish(batch, completed);
                 }
+            }
+            if (mine.failure != null) {
+                throw mine.failure;
             }
         } finally {
             lock.unlock();
         }
-        if (mine.failure != null) {
-            throw mine.failure;
+    }
+
+    /** Under the lock: wakes the batch's callers, and hands the writer's role to the next caller in line. */
+    private void finish(List<Pending<T>> batch, boolean completed) {
+        for (Pending<T> p : batch) {
+            if (!completed && p.failure == null) {
+                // an Error in the writer: nobody may believe their item was stored
+                p.failure = new IllegalStateException("the audit batch writer failed");
+            }
+            p.done = true;
+            p.wake.signal();
+        }
+        if (queue.isEmpty()) {
+            writing = false;
+        } else {
+            Pending<T> next = queue.get(0);
+            next.leads = true;
+            next.wake.signal();
         }
     }
 

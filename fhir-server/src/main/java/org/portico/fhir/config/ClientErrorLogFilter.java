@@ -21,7 +21,9 @@ public final class ClientErrorLogFilter extends TurboFilter {
 
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-        if (logger == null || !HAPI_INTERCEPTOR_SERVICE.equals(logger.getName())) {
+        // called for every logging call of the JVM, before its level check: the cheapest test first
+        if (level == null || level.levelInt < Level.ERROR_INT || logger == null
+                || !HAPI_INTERCEPTOR_SERVICE.equals(logger.getName())) {
             return FilterReply.NEUTRAL;
         }
         Throwable thrown = t;
