@@ -20,7 +20,7 @@ public final class ScopeDescriptions {
             Map.entry("Condition", "your health problems and diagnoses"),
             Map.entry("Coverage", "your insurance coverage"),
             Map.entry("Device", "your implanted devices"),
-            Map.entry("DiagnosticReport", "your test and imaging reports"),
+            Map.entry("DiagnosticReport", "your test and imaging reports, with their images"),
             Map.entry("DocumentReference", "your clinical notes and documents"),
             Map.entry("Encounter", "your visits"),
             Map.entry("Goal", "your health goals"),

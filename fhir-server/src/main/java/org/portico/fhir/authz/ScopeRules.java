@@ -45,7 +45,8 @@ public final class ScopeRules {
 
     static final String PROVENANCE = "Provenance";
 
-    public static List<IAuthRule> forPolicy(AccessPolicy policy, FhirContext fhir, RestrictionMatcher matcher, TargetOwners owners) {
+    public static List<IAuthRule> forPolicy(AccessPolicy policy, FhirContext fhir, RestrictionMatcher matcher, TargetOwners owners,
+            Referrers referrers) {
         RuleBuilder rules = new RuleBuilder();
         rules.allow("metadata").metadata();
         boolean anyWrite = false;
@@ -63,6 +64,7 @@ public final class ScopeRules {
                     addReadAndWrites(rules, name, type, access, matcher, false,
                             op -> op.inModifiedCompartment(PATIENT_COMPARTMENT, patients, SharedCompartmentModifications.NONE));
                     addProvenanceOfOwnData(rules, name, binding, type, matcher, owners);
+                    addMediaOfReports(rules, name, binding, type, patients, matcher, referrers, fhir);
                 }
                 if (!binding.serverWide() && (ResourceScope.ANY_TYPE.equals(type) || REFERENCE_TYPES.contains(type))) {
                     for (String referenceType : ResourceScope.ANY_TYPE.equals(type) ? REFERENCE_TYPES : Set.of(type)) {
@@ -110,6 +112,23 @@ public final class ScopeRules {
         if (access.containsKey(Interaction.READ) || access.containsKey(Interaction.SEARCH)) {
             rules.allow(name + " (Provenance of own data)").read().resourcesOfType(PROVENANCE).withAnyId()
                     .withTester(new ProvenanceTester(ScopeTester.of(access, matcher, false), owners, binding.patientIds()));
+        }
+    }
+
+    /**
+     * ADR 0016: the Media a readable DiagnosticReport shows is readable by id with the report's scope
+     * ({@link MediaOfReportTester}); nothing to add when the binding grants Media reads itself.
+     */
+    private static void addMediaOfReports(RuleBuilder rules, String name, AccessPolicy.Binding binding, String type,
+            List<IIdType> patients, RestrictionMatcher matcher, Referrers referrers, FhirContext fhir) {
+        if (!type.equals(MediaOfReportTester.DIAGNOSTIC_REPORT) || effective(binding, MediaOfReportTester.MEDIA).containsKey(Interaction.READ)) {
+            return;
+        }
+        Map<Interaction, Access> report = effective(binding, type);
+        if (report.containsKey(Interaction.READ)) {
+            rules.allow(name + " (Media of a readable DiagnosticReport)").read().resourcesOfType(MediaOfReportTester.MEDIA)
+                    .inModifiedCompartment(PATIENT_COMPARTMENT, patients, SharedCompartmentModifications.NONE)
+                    .withTester(new MediaOfReportTester(report, matcher, referrers, binding.patientIds(), fhir));
         }
     }
 

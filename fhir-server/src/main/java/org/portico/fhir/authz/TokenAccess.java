@@ -34,6 +34,7 @@ public final class TokenAccess {
     private final RestrictionMatcher matcher;
     private final ActingFor actingFor;
     private final TargetOwners owners;
+    private final Referrers referrers;
     private final Compiled none;
     private final Cache<Key, Compiled> cache = Caffeine.newBuilder()
             .maximumSize(10_000)
@@ -50,13 +51,14 @@ public final class TokenAccess {
             .expireAfterWrite(Duration.ofMinutes(1))
             .build();
 
-    public TokenAccess(FhirContext fhir, RestrictionMatcher matcher, ActingFor actingFor, TargetOwners owners) {
+    public TokenAccess(FhirContext fhir, RestrictionMatcher matcher, ActingFor actingFor, TargetOwners owners, Referrers referrers) {
         this.fhir = fhir;
         this.matcher = matcher;
         this.actingFor = actingFor;
         this.owners = owners;
+        this.referrers = referrers;
         AccessPolicy nothing = new AccessPolicy(List.of());
-        this.none = new Compiled(nothing, ScopeRules.forPolicy(nothing, fhir, matcher, owners));
+        this.none = new Compiled(nothing, ScopeRules.forPolicy(nothing, fhir, matcher, owners, referrers));
     }
 
     public Compiled of(RequestDetails request) {
@@ -77,7 +79,7 @@ public final class TokenAccess {
         Key key = new Key(token.scopes().original(), token.patientId(), token.fhirUser());
         return cache.get(key, k -> {
             AccessPolicy policy = AccessPolicy.of(token, actingFor);
-            return new Compiled(policy, ScopeRules.forPolicy(policy, fhir, matcher, owners));
+            return new Compiled(policy, ScopeRules.forPolicy(policy, fhir, matcher, owners, referrers));
         });
     }
 

@@ -83,7 +83,8 @@ class FhirServletConfig {
                     return result.supported() && result.matched();
                 },
                 ActingFor.self(),
-                new StoredTargetOwners(daos));
+                new StoredTargetOwners(daos),
+                new StoredReferrers(daos));
     }
 
     @Bean

@@ -393,6 +393,65 @@ class ScopeEnforcementIT extends AuthzItSupport {
         return ids;
     }
 
+    // --- ADR 0016: the Media a readable DiagnosticReport shows ---
+
+    private static final String V2_0074 = "http://terminology.hl7.org/CodeSystem/v2-0074";
+
+    @Test
+    void whenDiagnosticReportIsReadableThenTheMediaItShowsIsReadByIdAndNothingElse() throws Exception {
+        String shownByLab = create(media(a.id()));
+        String shownByNote = create(media(a.id()));
+        String shownByNothing = create(media(a.id()));
+        String othersMedia = create(media(b.id()));
+        report(a.id(), V2_0074, "LAB", shownByLab);
+        report(a.id(), "http://loinc.org", "LP29684-5", shownByNote);
+        report(b.id(), V2_0074, "LAB", othersMedia);
+        report(a.id(), V2_0074, "LAB", othersMedia); // A's report naming B's Media does not make it A's
+
+        String reports = tokenA("patient/DiagnosticReport.rs");
+        assertThat(get("/Media/" + shownByLab, reports).statusCode()).isEqualTo(200);
+        assertThat(get("/Media/" + shownByNote, reports).statusCode()).isEqualTo(200);
+        assertThat(get("/Media/" + shownByLab + "/_history/1", reports).statusCode()).isEqualTo(200);
+        HttpResponse<String> loose = get("/Media/" + shownByNothing, reports);
+        assertThat(loose.statusCode()).isEqualTo(403);
+        HttpResponse<String> others = get("/Media/" + othersMedia, reports);
+        assertThat(others.statusCode()).isEqualTo(403);
+        assertThat(diagnostics(others)).isEqualTo(diagnostics(loose)).doesNotContain(b.id());
+        // never a search, an include or a history of Media
+        assertThat(get("/Media?patient=" + a.id(), reports).statusCode()).isEqualTo(403);
+        assertThat(get("/Media?_id=" + shownByLab, reports).statusCode()).isEqualTo(403);
+        assertThat(get("/Media/" + shownByLab + "/_history", reports).statusCode()).isEqualTo(403);
+        HttpResponse<String> included = get("/DiagnosticReport?patient=" + a.id() + "&_include=DiagnosticReport:media&_count=500", reports);
+        assertThat(entryIds(included, "Media")).isEmpty();
+
+        // granular: only the Media of reports of a granted category
+        String labOnly = tokenA("patient/DiagnosticReport.rs?category=" + enc(V2_0074 + "|LAB"));
+        assertThat(get("/Media/" + shownByLab, labOnly).statusCode()).isEqualTo(200);
+        assertThat(get("/Media/" + shownByNote, labOnly).statusCode()).isEqualTo(403);
+        // the letter r is needed, as for the report itself
+        assertThat(get("/Media/" + shownByLab, tokenA("patient/DiagnosticReport.s")).statusCode()).isEqualTo(403);
+        // the report's patient's token only
+        assertThat(get("/Media/" + shownByLab, tokenB("patient/DiagnosticReport.rs")).statusCode()).isEqualTo(403);
+    }
+
+    private static org.hl7.fhir.r4.model.Media media(String patient) {
+        org.hl7.fhir.r4.model.Media m = new org.hl7.fhir.r4.model.Media()
+                .setStatus(org.hl7.fhir.r4.model.Media.MediaStatus.COMPLETED)
+                .setSubject(new org.hl7.fhir.r4.model.Reference("Patient/" + patient));
+        m.getContent().setContentType("image/png").setTitle("scan");
+        return m;
+    }
+
+    private void report(String patient, String categorySystem, String category, String media) {
+        org.hl7.fhir.r4.model.DiagnosticReport r = new org.hl7.fhir.r4.model.DiagnosticReport()
+                .setStatus(org.hl7.fhir.r4.model.DiagnosticReport.DiagnosticReportStatus.FINAL)
+                .setSubject(new org.hl7.fhir.r4.model.Reference("Patient/" + patient));
+        r.addCategory().addCoding().setSystem(categorySystem).setCode(category);
+        r.getCode().addCoding().setSystem("http://loinc.org").setCode("18748-4");
+        r.addMedia().setLink(new org.hl7.fhir.r4.model.Reference("Media/" + media));
+        create(r);
+    }
+
     @Test
     void whenBinaryThenDeniedToPatientTokens() throws Exception {
         assertThat(get("/Binary/authz-bin-" + a.tag(), tokenA("patient/*.rs")).statusCode()).isEqualTo(403);

@@ -41,6 +41,18 @@ class ScopeRulesTest {
         default -> null;
     };
 
+    /** No stored referrers: a Media is never shown by a readable report here (ScopeEnforcementIT has real ones). */
+    private static final Referrers NO_REFERRERS = (sourceType, searchParam, target) -> List.of();
+
+    @Test
+    void whenDiagnosticReportReadableWithoutMediaScopeThenOneRuleForTheReportsMedia() {
+        String rule = "patient/DiagnosticReport.rs (Media of a readable DiagnosticReport)";
+        assertThat(ScopeRules.names(rules("pat-1", "patient/DiagnosticReport.rs"))).contains(rule);
+        assertThat(ScopeRules.names(rules("pat-1", "patient/DiagnosticReport.s"))).noneMatch(n -> n.contains("Media"));
+        assertThat(ScopeRules.names(rules("pat-1", "patient/DiagnosticReport.rs patient/Media.r"))).doesNotContain(rule);
+        assertThat(ScopeRules.names(rules("pat-1", "patient/*.rs"))).noneMatch(n -> n.contains("Media of"));
+    }
+
     @Test
     void whenV1ReadThenReadAndSearch() {
         AccessPolicy policy = policy("pat-1", "patient/Observation.read");
@@ -250,7 +262,7 @@ class ScopeRulesTest {
 
     @Test
     void whenSameGrantThenRulesAreBuiltOnceAndSharedAndAnotherGrantGetsItsOwn() {
-        TokenAccess access = new TokenAccess(FHIR, MATCHER, ActingFor.self(), OWNERS);
+        TokenAccess access = new TokenAccess(FHIR, MATCHER, ActingFor.self(), OWNERS, NO_REFERRERS);
         Instant exp = Instant.now().plusSeconds(60);
         TokenAccess.Compiled a1 = access.compile(new VerifiedToken("s1", "client", "pat-1", ScopeSet.parse("patient/*.rs"), exp));
         TokenAccess.Compiled a2 = access.compile(new VerifiedToken("s2", "client", "pat-1", ScopeSet.parse("patient/*.rs"), exp));
@@ -357,6 +369,6 @@ class ScopeRulesTest {
     }
 
     private static List<IAuthRule> rules(String patient, String scopes) {
-        return ScopeRules.forPolicy(policy(patient, scopes), FHIR, MATCHER, OWNERS);
+        return ScopeRules.forPolicy(policy(patient, scopes), FHIR, MATCHER, OWNERS, NO_REFERRERS);
     }
 }
