@@ -34,6 +34,13 @@ public final class AuditLog {
     static final String PATIENT_TABLE = "portico_audit_log_patient";
     /** The most rows one group commit takes. */
     static final int MAX_GROUP = 256;
+    /**
+     * How long the writer of a group waits for more rows when the last group showed concurrent
+     * requests: a commit costs the database far more than a row, so under load fewer, bigger groups
+     * give more requests per second for at most this much latency per request (a lone request never
+     * waits). Measured with {@code bin/bench enforcement} (issue 4 note).
+     */
+    static final long GATHER_NANOS = 200_000;
     /** The longest FHIR id; a longer "patient id" is not one and is not indexed. */
     static final int MAX_ID = 64;
 
@@ -81,7 +88,7 @@ public final class AuditLog {
         this.jdbc = new JdbcTemplate(Objects.requireNonNull(dataSource, "dataSource"));
         this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.postgres = isPostgres(jdbc);
-        this.group = new GroupCommit<>(postgres ? this::insertGroupStatement : this::insertBatch, MAX_GROUP);
+        this.group = new GroupCommit<>(postgres ? this::insertGroupStatement : this::insertBatch, MAX_GROUP, GATHER_NANOS);
     }
 
     private static boolean isPostgres(JdbcTemplate jdbc) {

@@ -40,6 +40,11 @@ final class GroupCommit<T> {
 
     private final Consumer<List<T>> writer;
     private final int maxBatch;
+    private final long gatherNanos;
+    /** The size of the last batch written: more than one means callers are arriving concurrently. */
+    private int lastBatch;
+    /** The writer while it gathers, woken early when the batch it waits for is complete. */
+    private Pending<T> gatherer;
     private final ReentrantLock lock = new ReentrantLock();
     private List<Pending<T>> queue = new ArrayList<>();
     private boolean writing;
@@ -51,11 +56,24 @@ final class GroupCommit<T> {
      * @param maxBatch the most items one write takes
      */
     GroupCommit(Consumer<List<T>> writer, int maxBatch) {
+        this(writer, maxBatch, 0);
+    }
+
+    /**
+     * @param gatherNanos how long a writer waits for more callers before it writes, when the last
+     *                    batch showed concurrent callers (as PostgreSQL's {@code commit_delay} does
+     *                    for commits): fewer, bigger batches for a little latency; 0 never waits
+     */
+    GroupCommit(Consumer<List<T>> writer, int maxBatch, long gatherNanos) {
         this.writer = Objects.requireNonNull(writer, "writer");
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1");
         }
+        if (gatherNanos < 0) {
+            throw new IllegalArgumentException("gatherNanos must not be negative");
+        }
         this.maxBatch = maxBatch;
+        this.gatherNanos = gatherNanos;
     }
 
     /** Stores the item with whatever else is waiting; returns once it is stored, or throws. */
@@ -64,6 +82,9 @@ final class GroupCommit<T> {
         try {
             Pending<T> mine = new Pending<>(item, lock.newCondition());
             queue.add(mine);
+            if (gatherer != null && queue.size() >= gatherTarget()) {
+                gatherer.wake.signal();
+            }
             if (writing) {
                 while (!mine.done && !mine.leads) {
                     mine.wake.awaitUninterruptibly();
@@ -74,6 +95,7 @@ final class GroupCommit<T> {
             }
             // a leader's item is in the batch it takes (it is first in the queue, or alone)
             while (!mine.done) {
+                gather(mine);
                 List<Pending<T>> batch = take();
                 lock.unlock();
                 boolean completed = false;
@@ -93,8 +115,31 @@ final class GroupCommit<T> {
         }
     }
 
+    /** Under the lock, as the writer: lets concurrent callers join the batch, for at most the gather time. */
+    private void gather(Pending<T> mine) {
+        if (gatherNanos == 0 || lastBatch < 2) {
+            return;
+        }
+        long left = gatherNanos;
+        gatherer = mine;
+        try {
+            while (left > 0 && queue.size() < gatherTarget()) {
+                left = mine.wake.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            gatherer = null;
+        }
+    }
+
+    private int gatherTarget() {
+        return Math.min(maxBatch, lastBatch * 2);
+    }
+
     /** Under the lock: wakes the batch's callers, and hands the writer's role to the next caller in line. */
     private void finish(List<Pending<T>> batch, boolean completed) {
+        lastBatch = batch.size();
         for (Pending<T> p : batch) {
             if (!completed && p.failure == null) {
                 // an Error in the writer: nobody may believe their item was stored

@@ -28,15 +28,16 @@ class GroupCommitTest {
         assertThat(group.batches()).isEqualTo(1);
     }
 
-    @Test
-    void concurrentCallersShareBatchesAndEachReturnsOnlyAfterItsItemIsWritten() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "gather {0} ns")
+    @org.junit.jupiter.params.provider.ValueSource(longs = {0, 500_000})
+    void concurrentCallersShareBatchesAndEachReturnsOnlyAfterItsItemIsWritten(long gatherNanos) throws Exception {
         Set<String> stored = ConcurrentHashMap.newKeySet();
         List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
         GroupCommit<String> group = new GroupCommit<>(batch -> {
             sleep(2); // a commit takes a while: callers pile up behind it
             batchSizes.add(batch.size());
             stored.addAll(batch);
-        }, 64);
+        }, 64, gatherNanos);
         int threads = 16;
         int perThread = 50;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
