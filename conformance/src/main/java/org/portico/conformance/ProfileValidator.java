@@ -6,8 +6,10 @@ import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationOptions;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
@@ -74,6 +76,16 @@ final class ProfileValidator {
                 .map(ProfileValidator::describe)
                 .filter(m -> FILTERS.stream().noneMatch(f -> f.matcher(m).find()))
                 .toList();
+    }
+
+    /** The errors of each of {@code resources} (at most three a resource), each after its {@code Type/id}. */
+    List<String> errors(List<JsonNode> resources, String profileUrl) {
+        List<String> errors = new ArrayList<>();
+        for (JsonNode resource : resources) {
+            String id = resource.path("resourceType").asText() + "/" + resource.path("id").asText();
+            errors(resource.toString(), profileUrl).stream().limit(3).forEach(m -> errors.add(id + " " + m));
+        }
+        return errors;
     }
 
     private static String describe(SingleValidationMessage m) {

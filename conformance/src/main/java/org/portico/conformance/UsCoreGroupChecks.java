@@ -465,11 +465,7 @@ final class UsCoreGroupChecks {
 
     void validation() {
         requireFound("validate");
-        List<String> errors = new ArrayList<>();
-        for (Map.Entry<String, Found> f : found().entrySet()) {
-            List<String> e = suite.validator().errors(f.getValue().resource().toString(), g.profileUrl());
-            e.stream().limit(3).forEach(m -> errors.add(f.getKey() + " " + m));
-        }
+        List<String> errors = suite.validator().errors(found().values().stream().map(Found::resource).toList(), g.profileUrl());
         assertThat(errors).as(errors.size() + " validation errors against " + g.profileUrl() + "|" + suite.version())
                 .isEmpty();
     }

@@ -18,7 +18,6 @@ import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.time.Clock;
 import java.util.List;
-import javax.sql.DataSource;
 import org.portico.fhir.audit.AuditCaptureInterceptor;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.portico.fhir.audit.AuditEventCapability;
@@ -41,6 +40,7 @@ import org.portico.fhir.capability.SmartConfigurationServlet;
 import org.portico.fhir.capability.UnsupportedSearchParamFilter;
 import org.portico.fhir.capability.UsCoreCapabilityInterceptor;
 import org.portico.fhir.ig.UsCoreContract;
+import org.portico.fhir.operations.BulkExportLocations;
 import org.portico.fhir.security.BearerTokenInterceptor;
 import org.portico.fhir.security.JwksKeySource;
 import org.portico.fhir.security.RevokedGrants;
@@ -110,8 +110,8 @@ class FhirServletConfig {
             BulkDataExportProvider bulkExport,
             BulkExportAuthorization bulkAuthorization,
             UsCoreContract usCore,
-            DataSource dataSource) {
-        DirectoryEntries directoryEntries = new StoredDirectoryEntries(dataSource);
+            DirectoryEntries directoryEntries,
+            BulkExportLocations bulkLocations) {
         systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
         RestfulServer server = new RestfulServer(systemDao.getContext());
         // AuditEvents come from the audit log (ADR 0012), not from HAPI's tables
@@ -139,6 +139,7 @@ class FhirServletConfig {
         ScopeAuthorizationInterceptor authorization = new ScopeAuthorizationInterceptor(tokenAccess, bulkAuthorization);
         server.registerInterceptor(authorization);
         server.registerInterceptor(bulkAuthorization);
+        server.registerInterceptor(bulkLocations);
         server.registerInterceptor(new IncludeFilter(authorization));
         server.registerInterceptor(new MalformedSearchInterceptor());
         server.registerInterceptor(new SearchSizeLimit());

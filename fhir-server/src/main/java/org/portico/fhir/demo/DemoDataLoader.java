@@ -29,8 +29,9 @@ import org.springframework.stereotype.Component;
  * Loads the demo transaction bundles of a folder: each bundle's Patient is stored under its own id
  * (PUT), the rest as the bundle says; a bundle whose Patient already exists is skipped, so a second
  * start reuses the data. The bundles are not validated against US Core. Then the Group
- * {@value #GROUP_ID} lists the patients of every demo folder (the cohort of a Bulk Data Group export, ADR 0013);
- * it is rewritten only when its members differ.
+ * {@value #GROUP_ID} lists the patients of every demo folder (the cohort of a Bulk Data Group export, ADR 0013),
+ * and with several folders a Group per folder its own ({@link #folderGroupId}); each is rewritten only when
+ * its members differ.
  */
 @Component
 public class DemoDataLoader {
@@ -53,15 +54,33 @@ public class DemoDataLoader {
         load(List.of(dir));
     }
 
-    /** Loads the folders in order; the demo Group lists the patients of all of them. */
+    /**
+     * Loads the folders in order; the demo Group lists the patients of all of them and, when there are
+     * several folders, a Group per folder ({@link #folderGroupId}) lists the patients of that folder.
+     */
     public void load(List<Path> dirs) {
         List<String> patients = new ArrayList<>();
         for (Path dir : dirs) {
-            patients.addAll(loadFolder(dir));
+            List<String> own = loadFolder(dir);
+            if (dirs.size() > 1 && !own.isEmpty()) {
+                groupOf(folderGroupId(dir), "Portico demo patients of " + dir.getFileName(), own);
+            }
+            patients.addAll(own);
         }
         if (!patients.isEmpty()) {
-            groupOf(patients);
+            groupOf(GROUP_ID, "Portico demo patients", patients);
         }
+    }
+
+    /**
+     * The id of the Group of one demo folder's patients: {@value #GROUP_ID} with the folder's name, e.g.
+     * {@code portico-demo-patients-us-core} (the US Core reference patients, the (g)(10) Bulk Data cohort).
+     */
+    public static String folderGroupId(Path dir) {
+        String name = dir.toAbsolutePath().normalize().getFileName().toString().toLowerCase(java.util.Locale.ROOT)
+                .replaceAll("[^a-z0-9.-]", "-");
+        String id = GROUP_ID + "-" + name;
+        return id.length() > 64 ? id.substring(0, 64) : id;
     }
 
     private List<String> loadFolder(Path dir) {
@@ -81,10 +100,10 @@ public class DemoDataLoader {
         return patients;
     }
 
-    private void groupOf(List<String> patients) {
+    private void groupOf(String groupId, String name, List<String> patients) {
         IFhirResourceDao<Group> dao = daoRegistry.getResourceDao(Group.class);
         try {
-            Group existing = dao.read(new IdType("Group", GROUP_ID), new SystemRequestDetails());
+            Group existing = dao.read(new IdType("Group", groupId), new SystemRequestDetails());
             List<String> members = existing.getMember().stream().map(m -> m.getEntity().getReferenceElement().getIdPart()).toList();
             if (members.equals(patients)) {
                 return;
@@ -93,15 +112,15 @@ public class DemoDataLoader {
             // created below
         }
         Group group = new Group();
-        group.setId(new IdType("Group", GROUP_ID));
+        group.setId(new IdType("Group", groupId));
         group.setActive(true);
         group.setType(Group.GroupType.PERSON);
         group.setActual(true);
-        group.setName("Portico demo patients");
+        group.setName(name);
         group.setQuantity(patients.size());
         patients.forEach(id -> group.addMember().setEntity(new Reference("Patient/" + id)));
         dao.update(group, new SystemRequestDetails());
-        log.info("demo Group/{} lists {} patients", GROUP_ID, patients.size());
+        log.info("demo Group/{} lists {} patients", groupId, patients.size());
     }
 
     /** Loads the bundle unless its Patient exists; returns the Patient's id either way. */

@@ -136,7 +136,7 @@ final class AuthzFixture {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void update(DaoRegistry daos, Resource resource) {
+    static void update(DaoRegistry daos, Resource resource) {
         IFhirResourceDao dao = daos.getResourceDao(resource.fhirType());
         dao.update(resource, new SystemRequestDetails());
     }

@@ -13,7 +13,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
@@ -253,6 +255,57 @@ class BulkExportIT extends AuthzItSupport {
         assertThat(manifest.path("output")).isEmpty();
     }
 
+    // --- Locations the patients' data refers to (HAPI adds only Practitioner and Organization) ---
+
+    @Test
+    void whenGroupExportedThenItHoldsTheLocationsItsMembersDataRefersTo() throws Exception {
+        Map<String, List<JsonNode>> exported = exportOfLocationFixture("/Group/" + LocationFixture.GROUP + "/$export", "system/*.rs");
+
+        assertThat(ids(exported, "Patient")).containsExactly(LocationFixture.MEMBER);
+        assertThat(ids(exported, "Encounter")).containsExactly(LocationFixture.MEMBER_ENCOUNTER);
+        assertThat(ids(exported, "Location")).containsExactly(LocationFixture.MEMBER_LOCATION);
+        // and nothing but what the exported data names
+        Set<String> referenced = new HashSet<>();
+        exported.forEach((type, list) -> list.forEach(r -> referenced.addAll(references(r))));
+        ids(exported, "Location").forEach(id -> assertThat(referenced).contains("Location/" + id));
+        assertThat(ids(exported, "Location")).doesNotContain(LocationFixture.UNREFERENCED_LOCATION);
+    }
+
+    @Test
+    void whenLocationIsReferencedOnlyByANonMembersDataThenTheGroupExportLeavesItOut() throws Exception {
+        Map<String, List<JsonNode>> exported = exportOfLocationFixture("/Group/" + LocationFixture.GROUP + "/$export", "system/*.rs");
+
+        assertThat(ids(exported, "Location")).doesNotContain(LocationFixture.OTHER_LOCATION);
+        exported.forEach((type, list) -> list.forEach(r -> assertThat(r.toString()).as(type + "/" + r.path("id").asText())
+                .doesNotContain(LocationFixture.OTHER).doesNotContain(LocationFixture.OTHER_ENCOUNTER)));
+    }
+
+    @Test
+    void whenPatientExportedThenItHoldsTheLocationsItsDataRefersTo() throws Exception {
+        Map<String, List<JsonNode>> exported = exportOfLocationFixture("/Patient/" + LocationFixture.MEMBER + "/$export", "system/*.rs");
+
+        assertThat(ids(exported, "Patient")).containsExactly(LocationFixture.MEMBER);
+        assertThat(ids(exported, "Location")).containsExactly(LocationFixture.MEMBER_LOCATION);
+    }
+
+    @Test
+    void whenTokenMayNotReadLocationThenTheGroupExportHasNoLocations() throws Exception {
+        Map<String, List<JsonNode>> exported = exportOfLocationFixture("/Group/" + LocationFixture.GROUP + "/$export",
+                "system/Patient.rs system/Encounter.rs");
+
+        assertThat(ids(exported, "Encounter")).containsExactly(LocationFixture.MEMBER_ENCOUNTER);
+        assertThat(exported).doesNotContainKey("Location");
+    }
+
+    @Test
+    void whenTypeNamesLocationOnAGroupExportThenHapisProviderRefusesIt() throws Exception {
+        // HAPI validates _type before any hook: Location is added only to exports that name no _type (ADR 0013)
+        HttpResponse<String> r = kickOff("/Group/" + DemoDataLoader.GROUP_ID + "/$export?_type=Encounter,Location",
+                backend("backend-" + UUID.randomUUID(), "system/*.rs"));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(diagnostics(r)).contains("Location");
+    }
+
     // --- cancel ---
 
     @Test
@@ -325,6 +378,38 @@ class BulkExportIT extends AuthzItSupport {
             }
         }
         return null;
+    }
+
+    /** Every resource of every file of a completed export by a new backend client with {@code scope}, by type. */
+    private Map<String, List<JsonNode>> exportOfLocationFixture(String path, String scope) throws Exception {
+        LocationFixture.load(daos);
+        String token = backend("backend-" + UUID.randomUUID(), scope);
+        JsonNode manifest = json(awaitManifest(status(kickOff(path, token)), token));
+        Map<String, List<JsonNode>> byType = new TreeMap<>();
+        for (JsonNode output : manifest.path("output")) {
+            for (String line : download(output.path("url").asText(), token).body().split("\n")) {
+                if (!line.isBlank()) {
+                    byType.computeIfAbsent(output.path("type").asText(), t -> new ArrayList<>()).add(JSON.readTree(line));
+                }
+            }
+        }
+        return byType;
+    }
+
+    private static List<String> ids(Map<String, List<JsonNode>> exported, String type) {
+        return exported.getOrDefault(type, List.of()).stream().map(r -> r.path("id").asText()).toList();
+    }
+
+    private static Set<String> references(JsonNode node) {
+        Set<String> refs = new HashSet<>();
+        if (node.isContainerNode()) {
+            JsonNode ref = node.get("reference");
+            if (ref != null && ref.isTextual()) {
+                refs.add(ref.asText());
+            }
+            node.forEach(child -> refs.addAll(references(child)));
+        }
+        return refs;
     }
 
     private List<String> groupMembers() {
