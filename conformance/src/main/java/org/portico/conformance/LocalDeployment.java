@@ -40,10 +40,20 @@ public final class LocalDeployment implements AutoCloseable {
      * @param usersFile      the auth-server's logins and clients (format of {@code demo/users.json}); null
      *                       means that file. Another file gives a second deployment other client ids and
      *                       logins over the same demo patients
+     * @param demoDirs       the folders of FHIR bundles the fhir-server loads at start-up; null means the
+     *                       repository's {@code demo/fhir} and {@code demo/us-core}, empty means none (the
+     *                       benchmark loads its own data over the API)
      */
     public record Settings(Path repositoryRoot, Path logDir, Path java, List<String> jvmOptions,
                            String dbAdminUrl, String dbUser, String dbPassword, Duration startTimeout, boolean tls,
-                           Path usersFile) {
+                           Path usersFile, List<Path> demoDirs) {
+
+        public Settings(Path repositoryRoot, Path logDir, Path java, List<String> jvmOptions,
+                String dbAdminUrl, String dbUser, String dbPassword, Duration startTimeout, boolean tls,
+                Path usersFile) {
+            this(repositoryRoot, logDir, java, jvmOptions, dbAdminUrl, dbUser, dbPassword, startTimeout, tls,
+                    usersFile, null);
+        }
 
         public Settings(Path repositoryRoot, Path logDir, Path java, List<String> jvmOptions,
                 String dbAdminUrl, String dbUser, String dbPassword, Duration startTimeout, boolean tls) {
@@ -104,8 +114,10 @@ public final class LocalDeployment implements AutoCloseable {
             common.put("PORTICO_AUTH_DB_PASSWORD", database.password());
         }
         // the Synthea demo patients, and US Core's reference patients (the Single Patient API suite's data)
-        common.put("PORTICO_FHIR_DEMO_DIR", Stream.of("demo/fhir", "demo/us-core").map(root::resolve)
-                .filter(Files::isDirectory).map(Path::toString).collect(Collectors.joining(",")));
+        Stream<Path> demoDirs = settings.demoDirs() != null ? settings.demoDirs().stream()
+                : Stream.of("demo/fhir", "demo/us-core").map(root::resolve);
+        common.put("PORTICO_FHIR_DEMO_DIR", demoDirs.filter(Files::isDirectory).map(Path::toString)
+                .collect(Collectors.joining(",")));
         common.put("PORTICO_AUTH_DEMO_FILE", demoFile.toString());
         if (certificate != null) {
             common.putAll(certificate.serverEnvironment());
@@ -154,6 +166,11 @@ public final class LocalDeployment implements AutoCloseable {
     /** From the first line of {@link #start} until both servers answered their readiness probe. */
     public Duration startupTime() {
         return startupTime;
+    }
+
+    /** The fhir-server's process (its pid, start-up time). */
+    public ServerProcess fhirServer() {
+        return servers.get(0);
     }
 
     public String databaseName() {

@@ -29,6 +29,8 @@ public final class ServerProcess implements AutoCloseable {
     private final Path log;
     private final URI readiness;
     private final HttpClient probe;
+    private final long startedNanos = System.nanoTime();
+    private volatile Duration readyAfter;
 
     private ServerProcess(String name, Process process, Path log, URI readiness, SSLContext sslContext) {
         this.name = name;
@@ -58,6 +60,28 @@ public final class ServerProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar.toAbsolutePath().normalize().toString());
+        return launch(name, command, environment, logDir, readiness, sslContext);
+    }
+
+    /**
+     * Starts {@code java <jvmOptions> -cp <classPath> <mainClass> <arguments>}, otherwise as
+     * {@link #start}: for a server that is not a jar, such as the benchmark's stock HAPI baseline.
+     */
+    public static ServerProcess startClass(String name, Path java, List<String> jvmOptions, String classPath,
+                                           String mainClass, List<String> arguments, Map<String, String> environment,
+                                           Path logDir, URI readiness) {
+        List<String> command = new ArrayList<>();
+        command.add(java.toString());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classPath);
+        command.add(mainClass);
+        command.addAll(arguments);
+        return launch(name, command, environment, logDir, readiness, Deployment.defaultSslContext());
+    }
+
+    private static ServerProcess launch(String name, List<String> command, Map<String, String> environment,
+                                        Path logDir, URI readiness, SSLContext sslContext) {
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve(name + ".log");
@@ -84,11 +108,25 @@ public final class ServerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The operating system's id of the server's JVM (for its memory and CPU in {@code /proc}). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** From the launch until the first readiness probe that answered 200 (as fine as the probing), if it did. */
+    public java.util.Optional<Duration> readyAfter() {
+        return java.util.Optional.ofNullable(readyAfter);
+    }
+
     /** One probe of the readiness URL: true on 200. */
     public boolean isReady() {
         try {
             HttpRequest request = HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(5)).GET().build();
-            return probe.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            boolean ready = probe.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            if (ready && readyAfter == null) {
+                readyAfter = Duration.ofNanos(System.nanoTime() - startedNanos);
+            }
+            return ready;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
