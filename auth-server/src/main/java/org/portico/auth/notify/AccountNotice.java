@@ -1,0 +1,33 @@
+package org.portico.auth.notify;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A security event the account holder must hear about (NIST SP 800-63B 6.1.2.3-style notices), published
+ * as a Spring application event by whoever causes it and delivered to the contacts on the account by a
+ * listener. Carries no secret: never a code, a password or a token.
+ *
+ * @param userId  the account ({@code users.id})
+ * @param kind    what happened
+ * @param at      when
+ * @param details plain facts for the message, e.g. {@code app} = the app's name, {@code device} = a browser
+ *                description; keys are named in {@link Kind}
+ */
+public record AccountNotice(String userId, Kind kind, Instant at, Map<String, String> details) {
+
+    public AccountNotice {
+        details = Map.copyOf(details);
+    }
+
+    public enum Kind {
+        /** a sign-in from a browser this account had not used before ({@code device}) */
+        NEW_DEVICE,
+        PASSWORD_CHANGED,
+        /** a passkey or authenticator app added or removed, recovery codes regenerated ({@code method}) */
+        MFA_CHANGED,
+        /** an app was given access ({@code app}) */
+        APP_AUTHORIZED,
+        ACCOUNT_LOCKED
+    }
+}
