@@ -14,6 +14,8 @@ import org.portico.auth.registration.RegisteredApps;
 import org.portico.auth.tokens.PortalTokens;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.context.MessageSource;
+import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,15 +26,17 @@ import org.springframework.stereotype.Component;
 @Component
 public class AccessLogApps {
 
-    static final String PORTAL_NAME = "You (Portico portal)";
-    static final String NO_APP = "An unidentified caller";
-
     private final RegisteredClientRepository clients;
     private final UserAccounts users;
+    private final AccessDescriptions descriptions;
+    private final MessageSource messages;
 
-    public AccessLogApps(RegisteredClientRepository clients, UserAccounts users) {
+    public AccessLogApps(RegisteredClientRepository clients, UserAccounts users, AccessDescriptions descriptions,
+                         MessageSource messages) {
         this.clients = clients;
         this.users = users;
+        this.descriptions = descriptions;
+        this.messages = messages;
     }
 
     /** One app's part of the page. */
@@ -51,16 +55,16 @@ public class AccessLogApps {
         List<AppGroup> groups = new ArrayList<>();
         byClient.forEach((clientId, appEntries) -> {
             List<Row> rows = appEntries.stream().map(e -> new Row(
-                    e.recorded() == null ? "unknown" : format.format(e.recorded().atZone(zone)),
+                    e.recorded() == null ? text("accessLog.whenUnknown") : format.format(e.recorded().atZone(zone)),
                     e.recorded() == null ? null : e.recorded().toString(),
-                    AccessDescriptions.describe(e),
+                    descriptions.describe(e),
                     byWhom(e, viewer, names),
-                    AccessDescriptions.outcome(e),
+                    descriptions.outcome(e),
                     !e.succeeded())).toList();
             if (clientId.isEmpty()) {
-                groups.add(new AppGroup(null, NO_APP, false, false, true, rows));
+                groups.add(new AppGroup(null, text("accessLog.noApp"), false, false, true, rows));
             } else if (PortalTokens.CLIENT_ID.equals(clientId)) {
-                groups.add(new AppGroup(clientId, PORTAL_NAME, true, false, true, rows));
+                groups.add(new AppGroup(clientId, text("accessLog.portal"), true, false, true, rows));
             } else {
                 RegisteredClient client = clients.findByClientId(clientId);
                 groups.add(client == null
@@ -76,12 +80,16 @@ public class AccessLogApps {
     private String byWhom(AccessEntry entry, UserAccount viewer, Map<String, Optional<String>> names) {
         String sub = entry.userSubject();
         if (sub == null) {
-            return "The app itself, with no one signed in";
+            return text("accessLog.byApp");
         }
         if (sub.equals(viewer.id())) {
             return null;
         }
         return names.computeIfAbsent(sub, s -> users.findById(s).map(UserAccount::displayName))
-                .orElse("Someone else signed in to the app");
+                .orElseGet(() -> text("accessLog.bySomeoneElse"));
+    }
+
+    private String text(String key) {
+        return messages.getMessage(key, null, LocaleContextHolder.getLocale());
     }
 }

@@ -9,7 +9,6 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.portico.auth.identity.ActingFor;
 import org.portico.auth.identity.UserAccount;
@@ -18,6 +17,8 @@ import org.portico.auth.registration.RegistrationSettings;
 import org.portico.smart.discovery.AuthEndpoints;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.MessageSource;
+import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,16 +34,17 @@ public class AccessLogController {
     public static final String PATH = "/account/access-log";
 
     private static final Logger decisions = LoggerFactory.getLogger("org.portico.auth.decisions");
-    private static final DateTimeFormatter SHOWN =
-            DateTimeFormatter.ofPattern("d MMMM yyyy, HH:mm:ss z", Locale.ENGLISH);
 
     private final UserAccounts users;
     private final AccessLogReader reader;
     private final AccessLogApps apps;
     private final RegistrationSettings settings;
+    private final MessageSource messages;
     private final ZoneId zone = ZoneId.systemDefault();
 
-    public AccessLogController(UserAccounts users, AccessLogReader reader, AccessLogApps apps, RegistrationSettings settings) {
+    public AccessLogController(UserAccounts users, AccessLogReader reader, AccessLogApps apps, RegistrationSettings settings,
+                               MessageSource messages) {
+        this.messages = messages;
         this.users = users;
         this.reader = reader;
         this.apps = apps;
@@ -57,7 +59,7 @@ public class AccessLogController {
         model.addAttribute("logUri", PATH);
         Optional<UserAccount> account = users.findByUsername(principal.getName());
         if (account.isEmpty()) {
-            return refuse(model, response, HttpServletResponse.SC_FORBIDDEN, "This account has no health record.");
+            return refuse(model, response, HttpServletResponse.SC_FORBIDDEN, "accessLog.noRecord");
         }
         UserAccount user = account.get();
         List<ActingFor> patients = users.actingFor(user);
@@ -69,7 +71,7 @@ public class AccessLogController {
             if (allowed.isEmpty()) {
                 decisions.info("access log refused: the user may not act for the patient asked for");
                 return refuse(model, response, HttpServletResponse.SC_FORBIDDEN,
-                        "You cannot see the access log of that record. Choose one of your own records.");
+                        "accessLog.notYours");
             }
             patient = allowed.get();
         }
@@ -78,7 +80,7 @@ public class AccessLogController {
             try {
                 before = Instant.parse(beforeParam);
             } catch (DateTimeParseException e) {
-                return refuse(model, response, HttpServletResponse.SC_BAD_REQUEST, "That link to older entries is not valid.");
+                return refuse(model, response, HttpServletResponse.SC_BAD_REQUEST, "accessLog.badLink");
             }
         }
 
@@ -86,7 +88,10 @@ public class AccessLogController {
         model.addAttribute("patients", patients);
         model.addAttribute("patient", patient);
         model.addAttribute("available", log.available());
-        model.addAttribute("groups", apps.group(log.entries(), user, zone, SHOWN));
+        model.addAttribute("groups", apps.group(log.entries(), user, zone,
+                DateTimeFormatter.ofPattern(
+                        messages.getMessage("accessLog.dateFormat", null, LocaleContextHolder.getLocale()),
+                        LocaleContextHolder.getLocale())));
         model.addAttribute("windowDays", AccessLogReader.WINDOW.toDays());
         Instant oldest = log.entries().isEmpty() ? null : log.entries().get(log.entries().size() - 1).recorded();
         model.addAttribute("olderUri", log.more() && oldest != null
@@ -97,6 +102,7 @@ public class AccessLogController {
         return "account/access-log";
     }
 
+    /** @param message the key of the text shown */
     private static String refuse(Model model, HttpServletResponse response, int status, String message) {
         response.setStatus(status);
         model.addAttribute("refusal", message);

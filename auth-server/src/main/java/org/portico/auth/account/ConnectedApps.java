@@ -34,7 +34,10 @@ public class ConnectedApps {
     private final AppGrants grants;
     private final RegisteredClientRepository clients;
 
-    public ConnectedApps(AppGrants grants, RegisteredClientRepository clients) {
+    private final ScopeDescriptions descriptions;
+
+    public ConnectedApps(AppGrants grants, RegisteredClientRepository clients, ScopeDescriptions descriptions) {
+        this.descriptions = descriptions;
         this.grants = grants;
         this.clients = clients;
     }
@@ -70,9 +73,9 @@ public class ConnectedApps {
             for (String token : scopes) {
                 Scope scope = ScopeParser.parse(token);
                 if (scope instanceof ResourceScope resource) {
-                    resources.add(ScopeDescriptions.describe(resource));
+                    resources.add(descriptions.describe(resource));
                 } else if (scope instanceof StandardScope standard) {
-                    others.add(ScopeDescriptions.describe(standard));
+                    others.add(descriptions.describe(standard));
                 }
             }
             boolean offline = live.stream().anyMatch(g -> g.getAuthorizedScopes().contains(StandardScope.OFFLINE_ACCESS.value())

@@ -10,6 +10,8 @@ import org.portico.auth.registration.RegistrationSettings;
 import org.portico.smart.discovery.AuthEndpoints;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.MessageSource;
+import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -27,20 +29,23 @@ public class ConnectedAppsController {
     public static final String REVOKE_PATH = AuthEndpoints.MANAGEMENT_PATH + "/revoke";
 
     private static final Logger decisions = LoggerFactory.getLogger("org.portico.auth.decisions");
-    private static final DateTimeFormatter SHOWN =
-            DateTimeFormatter.ofPattern("d MMMM yyyy, HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
-
     private final ConnectedApps apps;
     private final RegistrationSettings settings;
+    private final MessageSource messages;
 
-    public ConnectedAppsController(ConnectedApps apps, RegistrationSettings settings) {
+    public ConnectedAppsController(ConnectedApps apps, RegistrationSettings settings, MessageSource messages) {
         this.apps = apps;
+        this.messages = messages;
         this.settings = settings;
     }
 
     @GetMapping(AuthEndpoints.MANAGEMENT_PATH)
     public String page(Principal principal, Model model) {
-        List<AppRow> rows = apps.of(principal.getName()).stream().map(AppRow::of).toList();
+        Locale locale = LocaleContextHolder.getLocale();
+        DateTimeFormatter shown = DateTimeFormatter.ofPattern(messages.getMessage("apps.dateFormat", null, locale), locale)
+                .withZone(ZoneOffset.UTC);
+        String unknown = messages.getMessage("apps.unknown", null, locale);
+        List<AppRow> rows = apps.of(principal.getName()).stream().map(app -> AppRow.of(app, shown, unknown)).toList();
         model.addAttribute("apps", rows);
         model.addAttribute("reviewerName", settings.reviewerName());
         model.addAttribute("revokeUri", REVOKE_PATH);
@@ -60,13 +65,11 @@ public class ConnectedAppsController {
             String clientId, String name, boolean verified, List<String> resourceAccess, List<String> otherAccess,
             String since, String sinceIso, String lastToken, String lastTokenIso, boolean offlineAccess) {
 
-        static AppRow of(ConnectedApps.ConnectedApp app) {
+        static AppRow of(ConnectedApps.ConnectedApp app, DateTimeFormatter shown, String unknown) {
             return new AppRow(app.clientId(), app.name(), app.verified(), app.resourceAccess(), app.otherAccess(),
-                    shown(app.since()), iso(app.since()), shown(app.lastToken()), iso(app.lastToken()), app.offlineAccess());
-        }
-
-        private static String shown(Instant instant) {
-            return instant == null ? "unknown" : SHOWN.format(instant);
+                    app.since() == null ? unknown : shown.format(app.since()), iso(app.since()),
+                    app.lastToken() == null ? unknown : shown.format(app.lastToken()), iso(app.lastToken()),
+                    app.offlineAccess());
         }
 
         private static String iso(Instant instant) {

@@ -57,8 +57,12 @@ public class ConsentController {
     private final UserAccounts users;
     private final EhrLaunches launches;
 
+    private final ScopeDescriptions descriptions;
+
     public ConsentController(RegisteredClientRepository clients, OAuth2AuthorizationConsentService consents,
-            OAuth2AuthorizationService authorizations, UserAccounts users, EhrLaunches launches) {
+            OAuth2AuthorizationService authorizations, UserAccounts users, EhrLaunches launches,
+            ScopeDescriptions descriptions) {
+        this.descriptions = descriptions;
         this.clients = clients;
         this.consents = consents;
         this.authorizations = authorizations;
@@ -130,12 +134,12 @@ public class ConsentController {
             }
             if (parsed instanceof ResourceScope resource) {
                 List<ScopeItem> categories = ConsentDecision.categoriesOffered(resource).stream()
-                        .map(c -> new ScopeItem(c.original(), ScopeDescriptions.category(c)))
+                        .map(c -> new ScopeItem(c.original(), descriptions.category(c)))
                         .toList();
-                resources.add(new ResourceChoice(resource.original(), ScopeDescriptions.describe(resource),
-                        ScopeDescriptions.what(resource), categories));
+                resources.add(new ResourceChoice(resource.original(), descriptions.describe(resource),
+                        descriptions.what(resource), categories));
             } else if (parsed instanceof StandardScope standard) {
-                fixed.add(new ScopeItem(standard.original(), ScopeDescriptions.describe(standard)));
+                fixed.add(new ScopeItem(standard.original(), descriptions.describe(standard)));
             }
         }
         model.addAttribute("patient", patient);

@@ -2,118 +2,105 @@ package org.portico.auth.consent;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.stream.Collectors;
 import org.portico.smart.scope.Interaction;
 import org.portico.smart.scope.ResourceScope;
 import org.portico.smart.scope.Restriction;
 import org.portico.smart.scope.StandardScope;
+import org.springframework.context.MessageSource;
+import org.springframework.context.i18n.LocaleContextHolder;
+import org.springframework.stereotype.Component;
 
-/** Plain-language descriptions of scopes for the consent page (English). */
-public final class ScopeDescriptions {
+/**
+ * Plain-language descriptions of scopes for the consent, connected-apps and access-log pages, in the
+ * request's language (texts {@code scope.*} and {@code category.*} in {@code i18n/messages*.properties}).
+ */
+@Component
+public class ScopeDescriptions {
 
-    private static final Map<String, String> TYPES = Map.ofEntries(
-            Map.entry("*", "all of your health records"),
-            Map.entry("AllergyIntolerance", "your allergies"),
-            Map.entry("CarePlan", "your care plans"),
-            Map.entry("CareTeam", "your care team"),
-            Map.entry("Condition", "your health problems and diagnoses"),
-            Map.entry("Coverage", "your insurance coverage"),
-            Map.entry("Device", "your implanted devices"),
-            Map.entry("DiagnosticReport", "your test and imaging reports, with their images"),
-            Map.entry("DocumentReference", "your clinical notes and documents"),
-            Map.entry("Encounter", "your visits"),
-            Map.entry("Goal", "your health goals"),
-            Map.entry("Immunization", "your immunizations"),
-            Map.entry("Location", "the places where you received care"),
-            Map.entry("Medication", "the medications in your record"),
-            Map.entry("MedicationDispense", "the medications dispensed to you"),
-            Map.entry("MedicationRequest", "your medications and prescriptions"),
-            Map.entry("Observation", "your lab results and vital signs"),
-            Map.entry("Organization", "the organizations in your record"),
-            Map.entry("Patient", "your personal details (name, birth date, contact information)"),
-            Map.entry("Practitioner", "the clinicians in your record"),
-            Map.entry("PractitionerRole", "the roles of the clinicians in your record"),
-            Map.entry("Procedure", "your procedures"),
-            Map.entry("Provenance", "where your records came from"),
-            Map.entry("RelatedPerson", "the people related to you in your record"),
-            Map.entry("ServiceRequest", "your orders and referrals"),
-            Map.entry("Specimen", "your lab specimens"));
+    private final MessageSource messages;
 
-    private ScopeDescriptions() {}
+    public ScopeDescriptions(MessageSource messages) {
+        this.messages = messages;
+    }
 
     /** e.g. "Read and search your lab results and vital signs (Observation)". */
-    public static String describe(ResourceScope scope) {
-        String what = TYPES.getOrDefault(scope.resourceType(), "your " + scope.resourceType() + " records");
-        String type = scope.isWildcard() ? "all types" : scope.resourceType();
-        StringBuilder sb = new StringBuilder(verbs(scope)).append(' ').append(what).append(" (").append(type).append(')');
+    public String describe(ResourceScope scope) {
+        Locale locale = LocaleContextHolder.getLocale();
+        String type = scope.isWildcard() ? text("scope.allTypes", locale) : scope.resourceType();
+        String sentence = text("scope.describe", locale, verbs(scope, locale), what(scope.resourceType()), type);
         if (scope.isRestricted()) {
-            sb.append(", only where ").append(scope.restrictions().stream()
+            sentence += text("scope.onlyWhere", locale, scope.restrictions().stream()
                     .map(r -> GranularCategories.find(scope.resourceType(), r)
-                            .map(c -> "the category is " + c.name())
-                            .orElseGet(() -> restriction(r)))
-                    .collect(Collectors.joining(" and ")));
+                            .map(c -> text("scope.categoryIs", locale, name(c, locale)))
+                            .orElseGet(() -> restriction(r, locale)))
+                    .collect(Collectors.joining(text("scope.and", locale))));
         }
-        return sb.toString();
+        return sentence;
     }
 
     /** The data of a resource scope in plain words, e.g. "your lab results and vital signs". */
-    public static String what(ResourceScope scope) {
-        return TYPES.getOrDefault(scope.resourceType(), "your " + scope.resourceType() + " records");
+    public String what(ResourceScope scope) {
+        return what(scope.resourceType());
     }
 
     /** The data of a resource type in plain words, e.g. "your lab results and vital signs" ({@code *}: all of them). */
-    public static String what(String resourceType) {
-        return TYPES.getOrDefault(resourceType, "your " + resourceType + " records");
+    public String what(String resourceType) {
+        Locale locale = LocaleContextHolder.getLocale();
+        String key = "scope.type." + ("*".equals(resourceType) ? "all" : resourceType);
+        String known = messages.getMessage(key, null, null, locale);
+        return known != null ? known : text("scope.type.other", locale, resourceType);
     }
 
-    /** A category box: the category's official name and what it means, e.g. "Laboratory: lab results, ...". */
-    public static String category(ResourceScope granular) {
+    /** A category box: the category's name and what it means, e.g. "Laboratory: lab results, ...". */
+    public String category(ResourceScope granular) {
+        Locale locale = LocaleContextHolder.getLocale();
         Restriction last = granular.restrictions().get(granular.restrictions().size() - 1);
         return GranularCategories.find(granular.resourceType(), last)
-                .map(GranularCategories.Category::label)
-                .orElseGet(() -> restriction(last));
+                .map(c -> text("category.label", locale, name(c, locale), text(key(c) + ".explanation", locale)))
+                .orElseGet(() -> restriction(last, locale));
     }
 
-    public static String describe(StandardScope scope) {
-        return switch (scope) {
-            case OPENID -> "Confirm who you are to the app";
-            case FHIR_USER -> "Tell the app which record is yours";
-            case PROFILE -> "Share your name and profile";
-            case LAUNCH -> "Open with the record you are viewing";
-            case LAUNCH_PATIENT -> "Know which patient record is in use (yours)";
-            case LAUNCH_ENCOUNTER -> "Know which visit is in use";
-            case OFFLINE_ACCESS -> "Keep access when you are not using the app, until you revoke it";
-            case ONLINE_ACCESS -> "Keep access while you are using the app";
-        };
+    public String describe(StandardScope scope) {
+        return text("scope.standard." + scope.name(), LocaleContextHolder.getLocale());
     }
 
-    private static String verbs(ResourceScope scope) {
-        List<String> words = new ArrayList<>();
-        for (Interaction i : Interaction.values()) {
+    /**
+     * The category's official name (the certification criterion's words), followed in other languages by
+     * its translation: "Laboratorio (Laboratory)".
+     */
+    private String name(GranularCategories.Category category, Locale locale) {
+        String translated = text(key(category) + ".name", locale);
+        return translated.equals(category.name()) ? translated : translated + " (" + category.name() + ")";
+    }
+
+    private static String key(GranularCategories.Category category) {
+        return "category." + category.resourceType() + "." + category.code();
+    }
+
+    private String verbs(ResourceScope scope, Locale locale) {
+        List<Interaction> allowed = new ArrayList<>();
+        // read and search first: that is what patients grant most
+        for (Interaction i : List.of(Interaction.READ, Interaction.SEARCH, Interaction.CREATE, Interaction.UPDATE, Interaction.DELETE)) {
             if (scope.allows(i)) {
-                words.add(switch (i) {
-                    case CREATE -> "create";
-                    case READ -> "read";
-                    case UPDATE -> "update";
-                    case DELETE -> "delete";
-                    case SEARCH -> "search";
-                });
+                allowed.add(i);
             }
         }
-        // read and search first: that is what patients grant most
-        if (words.remove("search")) {
-            words.add(words.contains("read") ? 1 : 0, "search");
-        }
+        List<String> words = allowed.stream().map(i -> text("scope.verb." + i.name(), locale)).toList();
         String joined = words.size() == 1
                 ? words.get(0)
-                : String.join(", ", words.subList(0, words.size() - 1)) + " and " + words.get(words.size() - 1);
-        return Character.toUpperCase(joined.charAt(0)) + joined.substring(1);
+                : text("scope.list", locale, String.join(", ", words.subList(0, words.size() - 1)), words.get(words.size() - 1));
+        return joined.substring(0, 1).toUpperCase(locale) + joined.substring(1);
     }
 
-    private static String restriction(Restriction r) {
+    private String restriction(Restriction r, Locale locale) {
         String value = r.value();
         int bar = value.lastIndexOf('|');
-        return r.parameter() + " is " + (bar >= 0 ? value.substring(bar + 1) : value);
+        return text("scope.parameterIs", locale, r.parameter(), bar >= 0 ? value.substring(bar + 1) : value);
+    }
+
+    private String text(String key, Locale locale, Object... args) {
+        return messages.getMessage(key, args, locale);
     }
 }
