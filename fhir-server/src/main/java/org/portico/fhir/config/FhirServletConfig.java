@@ -33,6 +33,7 @@ import org.portico.fhir.authz.GranularSearchNarrowing;
 import org.portico.fhir.authz.IncludeFilter;
 import org.portico.fhir.authz.PatientCompartmentNarrowing;
 import org.portico.fhir.authz.ScopeAuthorizationInterceptor;
+import org.portico.fhir.authz.SensitiveData;
 import org.portico.fhir.authz.TokenAccess;
 import org.portico.fhir.capability.BulkDataCapability;
 import org.portico.fhir.capability.SmartCapabilityInterceptor;
@@ -135,6 +136,7 @@ class FhirServletConfig {
         server.registerInterceptor(new BearerTokenInterceptor(tokenValidator, properties.baseUrl()));
         server.registerInterceptor(new PatientCompartmentNarrowing(tokenAccess));
         server.registerInterceptor(new GranularSearchNarrowing(tokenAccess));
+        server.registerInterceptor(new SensitiveData(tokenAccess));
         server.registerInterceptor(new DirectoryNarrowing(tokenAccess, directoryEntries));
         ScopeAuthorizationInterceptor authorization = new ScopeAuthorizationInterceptor(tokenAccess, bulkAuthorization);
         server.registerInterceptor(authorization);

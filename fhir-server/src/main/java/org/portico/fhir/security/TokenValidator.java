@@ -116,7 +116,8 @@ public final class TokenValidator {
                             ScopeSet.parse(claims.getStringClaim(SmartClaims.SCOPE)),
                             exp.toInstant(),
                             claims.getJWTID(),
-                            claims.getStringClaim(SmartClaims.FHIR_USER)),
+                            claims.getStringClaim(SmartClaims.FHIR_USER),
+                            sensitive(claims)),
                     claims.getStringClaim(SmartClaims.GRANT_ID),
                     exp.toInstant(),
                     nbf == null ? null : nbf.toInstant());
@@ -124,6 +125,20 @@ public final class TokenValidator {
             throw new InvalidTokenException("The access token has a claim of the wrong type");
         }
         return stillValid(fresh, token);
+    }
+
+    /** {@code portico_sensitive}: a list of {@code system|code} strings; anything else is a malformed token. */
+    private static Set<String> sensitive(JWTClaimsSet claims) throws ParseException {
+        List<String> labels = claims.getStringListClaim(SmartClaims.SENSITIVE);
+        if (labels == null) {
+            return Set.of();
+        }
+        for (String label : labels) {
+            if (label == null || label.indexOf('|') <= 0 || label.endsWith("|")) {
+                throw new ParseException("sensitive label not system|code", 0);
+            }
+        }
+        return Set.copyOf(labels);
     }
 
     private VerifiedToken stillValid(Verified v, String token)

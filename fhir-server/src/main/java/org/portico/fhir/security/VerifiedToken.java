@@ -3,6 +3,7 @@ package org.portico.fhir.security;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.portico.smart.scope.ScopeSet;
 
 /**
@@ -15,17 +16,26 @@ import org.portico.smart.scope.ScopeSet;
  * @param expiresAt {@code exp}
  * @param tokenId   {@code jti}, or null
  * @param fhirUser  {@code fhirUser} (the user's own resource, absolute or relative), or null
+ * @param sensitive {@code portico_sensitive}: the sensitive-data labels ({@code system|code}) the bearer may
+ *                  see; empty when the claim is absent
  */
 public record VerifiedToken(
-        String subject, String clientId, String patientId, ScopeSet scopes, Instant expiresAt, String tokenId, String fhirUser) {
+        String subject, String clientId, String patientId, ScopeSet scopes, Instant expiresAt, String tokenId, String fhirUser,
+        Set<String> sensitive) {
 
     public VerifiedToken(String subject, String clientId, String patientId, ScopeSet scopes, Instant expiresAt) {
         this(subject, clientId, patientId, scopes, expiresAt, null, null);
     }
 
+    public VerifiedToken(String subject, String clientId, String patientId, ScopeSet scopes, Instant expiresAt, String tokenId,
+                         String fhirUser) {
+        this(subject, clientId, patientId, scopes, expiresAt, tokenId, fhirUser, Set.of());
+    }
+
     public VerifiedToken {
         Objects.requireNonNull(scopes, "scopes");
         Objects.requireNonNull(expiresAt, "expiresAt");
+        sensitive = sensitive == null ? Set.of() : Set.copyOf(sensitive);
     }
 
     public Optional<String> patient() {

@@ -39,5 +39,13 @@ public final class SmartClaims {
      */
     public static final String GRANT_ID = "portico_grant";
 
+    /**
+     * The sensitive-data labels the bearer may see, each {@code system|code} of a {@code meta.security}
+     * coding (e.g. {@code http://terminology.hl7.org/CodeSystem/v3-ActCode|PSY}). Absent or empty: none,
+     * so a patient-bound or {@code user/} token never sees a resource carrying a sensitive label unless
+     * the grant lists it (ADR 0019). {@code system/} tokens are not filtered.
+     */
+    public static final String SENSITIVE = "portico_sensitive";
+
     private SmartClaims() {}
 }

@@ -1,0 +1,122 @@
+package org.portico.fhir.authz;
+
+import ca.uhn.fhir.i18n.Msg;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseCoding;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.portico.fhir.security.BearerTokenInterceptor;
+import org.portico.fhir.security.VerifiedToken;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sensitive data is absent for a token whose grant does not list its label (ADR 0019): a resource whose
+ * {@code meta.security} carries a withheld label is left out of searches (a {@code _security:not} per
+ * withheld label joins the query, so totals and paging count only what the token may see), out of every
+ * other response (includes, {@code $everything}, history: dropped as they are shown), and a read of one
+ * answers exactly as for an id that does not exist (a not-found, which {@link ScopeAuthorizationInterceptor}
+ * turns into the same 403 as any id the token may not know of). {@code system/} tokens are not filtered.
+ */
+@Interceptor
+public final class SensitiveData {
+
+    public static final String CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
+    public static final String ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+
+    /**
+     * The labels withheld unless a grant lists them: restricted and very restricted confidentiality, and
+     * the HL7 sensitivity codes of substance use (ETH, SUD: 42 CFR Part 2), mental and behavioural health
+     * (PSY, BH), sexual and reproductive health (SEX), sexually transmitted disease (STD), HIV, and sexual
+     * or domestic violence (SDV).
+     */
+    public static final Set<String> LABELS = Set.of(
+            CONFIDENTIALITY + "|R", CONFIDENTIALITY + "|V",
+            ACT_CODE + "|ETH", ACT_CODE + "|SUD", ACT_CODE + "|PSY", ACT_CODE + "|BH", ACT_CODE + "|SEX",
+            ACT_CODE + "|STD", ACT_CODE + "|HIV", ACT_CODE + "|SDV");
+
+    private static final Logger decisions = LoggerFactory.getLogger("org.portico.fhir.authz");
+    private static final Set<RestOperationTypeEnum> READS = Set.of(RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD);
+
+    private final TokenAccess access;
+
+    public SensitiveData(TokenAccess access) {
+        this.access = access;
+    }
+
+    /** The labels this request's token may not see; empty for no token and for server-wide tokens. */
+    Set<String> withheld(RequestDetails request) {
+        VerifiedToken token = BearerTokenInterceptor.token(request).orElse(null);
+        if (token == null || access.of(request).policy().hasServerWide()) {
+            return Set.of();
+        }
+        Set<String> withheld = new LinkedHashSet<>(LABELS);
+        withheld.removeAll(token.sensitive());
+        return withheld;
+    }
+
+    @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = 11)
+    public void narrowSearch(RequestDetails request) {
+        if (request.getRestOperationType() != RestOperationTypeEnum.SEARCH_TYPE || request.getResourceName() == null) {
+            return;
+        }
+        Set<String> withheld = withheld(request);
+        if (withheld.isEmpty()) {
+            return;
+        }
+        Map<String, String[]> params = new HashMap<>(request.getParameters());
+        // one parameter per label: repeated parameters AND, so none of them may be present
+        params.put("_security:not", withheld.stream().sorted().toArray(String[]::new));
+        request.setParameters(params);
+    }
+
+    @Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = -70)
+    public void hide(IPreResourceShowDetails details, RequestDetails request) {
+        if (!(request instanceof ServletRequestDetails)) {
+            return;
+        }
+        Set<String> withheld = null;
+        for (int i = 0; i < details.size(); i++) {
+            IBaseResource resource = details.getResource(i);
+            if (resource == null || resource.getMeta().getSecurity().isEmpty()) {
+                continue;
+            }
+            if (withheld == null) {
+                withheld = withheld(request);
+            }
+            if (carries(resource, withheld)) {
+                decisions.debug("sensitive resource withheld: operation={} type={}", request.getRestOperationType(),
+                        resource.getIdElement().getResourceType());
+                if (READS.contains(request.getRestOperationType()) && request.getId() != null
+                        && request.getId().getIdPart().equals(resource.getIdElement().getIdPart())) {
+                    // the words HAPI uses for an id that does not exist
+                    throw new ResourceNotFoundException(Msg.code(2001) + "Resource "
+                            + request.getId().toUnqualifiedVersionless().getValue() + " is not known");
+                }
+                details.setResource(i, null);
+            }
+        }
+    }
+
+    static boolean carries(IBaseResource resource, Set<String> labels) {
+        if (labels.isEmpty()) {
+            return false;
+        }
+        for (IBaseCoding coding : resource.getMeta().getSecurity()) {
+            if (labels.contains(coding.getSystem() + "|" + coding.getCode())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
