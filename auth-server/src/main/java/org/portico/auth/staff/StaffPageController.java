@@ -56,7 +56,7 @@ public class StaffPageController {
     public String issue(@RequestParam String patient, Principal principal, Model model) throws PatientDirectory.Unavailable {
         desk.issueActivationCode(staff(principal), patient).ifPresent(code -> {
             model.addAttribute("issuedCode", code.secret());
-            model.addAttribute("issuedExpires", code.expiresAt().toString());
+            model.addAttribute("issuedExpires", code.expiresAt().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString());
         });
         return page(null, null, null, null, patient, principal, model);
     }
