@@ -100,6 +100,36 @@ abstract class AccountITSupport extends LaunchITSupport {
         return response.body().replaceAll("name=\"_csrf\" value=\"[^\"]*\"", "").replaceAll("href=\"[^\"]*lang=[^\"]*\"", "");
     }
 
+    /**
+     * How much slower the slower of two requests is, as the ratio of their median times over
+     * {@code tries} rounds (alternating which goes first): medians, so that a pause of a loaded
+     * machine in one round does not decide.
+     */
+    static double medianRatio(Runnable a, Runnable b, int tries) {
+        long[] as = new long[tries];
+        long[] bs = new long[tries];
+        for (int i = 0; i < tries; i++) {
+            if (i % 2 == 0) {
+                as[i] = timed(a);
+                bs[i] = timed(b);
+            } else {
+                bs[i] = timed(b);
+                as[i] = timed(a);
+            }
+        }
+        java.util.Arrays.sort(as);
+        java.util.Arrays.sort(bs);
+        double ma = as[tries / 2];
+        double mb = bs[tries / 2];
+        return Math.max(ma, mb) / Math.min(ma, mb);
+    }
+
+    private static long timed(Runnable request) {
+        long start = System.nanoTime();
+        request.run();
+        return System.nanoTime() - start;
+    }
+
     /** Chooses username and password on the account page (after proofing); returns the POST's response. */
     HttpResponse<String> chooseAccount(String username, String password) {
         return submit("/register/account", "account-form", "username", username, "password", password, "language", "en");

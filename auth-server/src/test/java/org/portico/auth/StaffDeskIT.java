@@ -111,6 +111,18 @@ class StaffDeskIT extends AccountITSupport {
         assertThat(audit("invitation.send")).isNotEmpty();
     }
 
+    @Test
+    void whenTheFhirServerIsDownThenTheApiAnswers503AndThePageSaysSo() {
+        FhirStub.status = 500;
+        HttpResponse<String> api = staffApi("GET", "/staff/api/patients?family=Anyone");
+        assertThat(api.statusCode()).isEqualTo(503);
+        assertThat(SmartTestClient.json(api.body())).containsEntry("error", "fhir_unavailable");
+        signIn(STAFF, STAFF_PASSWORD);
+        HttpResponse<String> page = browser.get(URI.create("/staff?family=Anyone"));
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(doc(page).selectFirst("#staff-unavailable")).isNotNull();
+    }
+
     List<String> audit(String action) {
         return jdbc.sql("SELECT action FROM staff_audit WHERE action = ?").param(action).query(String.class).list();
     }
