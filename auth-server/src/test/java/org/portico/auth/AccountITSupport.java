@@ -15,30 +15,18 @@ import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.BeforeEach;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Shared set-up of the patient-account ITs (registration, recovery, staff desk, notices): the launch
  * ITs' context (PostgreSQL, IT demo file, {@link FhirStub} as the fhir-server, whose Patients the tests
- * put there) plus a real SMTP server ({@link TestMail}) and a recording SMS sender ({@link AccountTestConfig}).
+ * put there, a real SMTP server {@link TestMail} and a recording SMS sender {@link AccountTestConfig}:
+ * set up in {@link LaunchITSupport} so that all share one Spring context and one connection pool).
  */
-@Import(AccountTestConfig.class)
 abstract class AccountITSupport extends LaunchITSupport {
 
     static final String STAFF = "it-staff";
     static final String STAFF_PASSWORD = "it-staff-password";
 
-    @DynamicPropertySource
-    static void mail(DynamicPropertyRegistry registry) {
-        registry.add("spring.mail.host", () -> "127.0.0.1");
-        registry.add("spring.mail.port", TestMail::port);
-        registry.add("portico.auth.mail.from", () -> "Portico IT <no-reply@portico.test>");
-        // the ITs make many attempts from one address; the limiter has its own test
-        registry.add("portico.auth.enrolment.attempts-per-address", () -> "100000");
-        registry.add("portico.auth.enrolment.min-response-time", () -> "300ms");
-    }
 
     @BeforeEach
     void resetOutside() throws Exception {

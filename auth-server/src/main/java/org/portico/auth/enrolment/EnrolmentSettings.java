@@ -1,6 +1,5 @@
 package org.portico.auth.enrolment;
 
-import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -33,4 +32,4 @@ public record EnrolmentSettings(
         @Min(1) @Max(20) int maxCodeAttempts,
         @NotNull Duration minResponseTime,
         @Min(1) int attemptsPerAddress,
-        @NotNull @Valid Duration attemptWindow) {}
+        @NotNull Duration attemptWindow) {}
