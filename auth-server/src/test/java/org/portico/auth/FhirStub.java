@@ -19,7 +19,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * launch ITs' Spring context ({@code portico.auth.fhir-internal-url}, see {@link LaunchITSupport}):
  * it records each call and answers {@link #status}; with 200 the test resource
  * {@code audit/search-bundle.json}, a search result in the fhir-server's BALP shape whose user agent
- * {@code SUB-ALICE} is replaced by the caller's token {@code sub}. One per test JVM, stopped at exit.
+ * {@code SUB-ALICE} is replaced by the caller's token {@code sub}. Patient reads and searches
+ * ({@code family}, {@code given}, {@code birthdate}, {@code identifier}; as the fhir-server, names match
+ * by case-insensitive prefix) answer from {@link #PATIENTS}, which a test fills. One per test JVM,
+ * stopped at exit.
  */
 final class FhirStub {
 
@@ -41,6 +44,9 @@ final class FhirStub {
 
     static final List<Call> CALLS = new CopyOnWriteArrayList<>();
     static volatile int status = 200;
+    /** The Patient resources (FHIR JSON) that {@code Patient} reads and searches answer from, by id. */
+    static final Map<String, Map<String, Object>> PATIENTS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static HttpServer server;
 
     private FhirStub() {}
@@ -67,7 +73,12 @@ final class FhirStub {
                 CALLS.add(new Call(exchange.getRequestURI(), authorization));
                 int answer = status;
                 byte[] body;
-                if (answer == 200) {
+                String path = exchange.getRequestURI().getPath();
+                if (answer == 200 && (path.equals("/fhir/Patient") || path.startsWith("/fhir/Patient/"))) {
+                    Object result = patients(exchange.getRequestURI());
+                    answer = result == null ? 404 : 200;
+                    body = JSON.writeValueAsBytes(result == null ? Map.of("resourceType", "OperationOutcome") : result);
+                } else if (answer == 200) {
                     try (InputStream in = FhirStub.class.getResourceAsStream("/audit/search-bundle.json")) {
                         body = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("SUB-ALICE", subjectOf(authorization))
                                 .getBytes(StandardCharsets.UTF_8);
@@ -86,6 +97,41 @@ final class FhirStub {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A Patient read (null when unknown) or a search Bundle. */
+    private static Object patients(URI uri) {
+        String path = uri.getPath();
+        if (path.startsWith("/fhir/Patient/")) {
+            return PATIENTS.get(path.substring("/fhir/Patient/".length()));
+        }
+        Map<String, String> query = new Call(uri, null).query();
+        List<Map<String, Object>> entries = PATIENTS.values().stream()
+                .filter(p -> matches(p, query))
+                .map(p -> Map.<String, Object>of("resource", p))
+                .toList();
+        return Map.of("resourceType", "Bundle", "type", "searchset", "total", entries.size(), "entry", entries);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean matches(Map<String, Object> patient, Map<String, String> query) {
+        List<Map<String, Object>> names = (List<Map<String, Object>>) patient.getOrDefault("name", List.of());
+        for (Map.Entry<String, String> q : query.entrySet()) {
+            String wanted = q.getValue().toLowerCase(java.util.Locale.ROOT);
+            boolean ok = switch (q.getKey()) {
+                case "family" -> names.stream().anyMatch(n -> String.valueOf(n.get("family")).toLowerCase(java.util.Locale.ROOT).startsWith(wanted));
+                case "given" -> names.stream().flatMap(n -> ((List<String>) n.getOrDefault("given", List.of())).stream())
+                        .anyMatch(g -> g.toLowerCase(java.util.Locale.ROOT).startsWith(wanted));
+                case "birthdate" -> wanted.equals(patient.get("birthDate"));
+                case "identifier" -> ((List<Map<String, Object>>) patient.getOrDefault("identifier", List.of())).stream()
+                        .anyMatch(i -> wanted.equalsIgnoreCase(String.valueOf(i.get("value"))));
+                default -> true;
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String subjectOf(String authorization) {

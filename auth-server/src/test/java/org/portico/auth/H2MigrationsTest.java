@@ -17,7 +17,7 @@ class H2MigrationsTest {
         var result = Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration/h2").load().migrate();
         assertThat(result.success).isTrue();
         try (Connection c = DriverManager.getConnection(url, "sa", "")) {
-            for (String table : new String[] {"CLIENT_ASSERTION_JTIS", "REVOKED_GRANTS", "OAUTH2_REGISTERED_CLIENT"}) {
+            for (String table : new String[] {"CLIENT_ASSERTION_JTIS", "REVOKED_GRANTS", "OAUTH2_REGISTERED_CLIENT", "ENROLMENT_SECRETS", "STAFF_AUDIT"}) {
                 try (ResultSet rs = c.getMetaData().getTables(null, null, table, null)) {
                     assertThat(rs.next()).as(table).isTrue();
                 }

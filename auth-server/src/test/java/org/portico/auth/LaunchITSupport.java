@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -28,6 +29,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * the IT demo file), a fresh browser per test, and the helpers that drive the pages over HTTP.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(AccountTestConfig.class)
 abstract class LaunchITSupport {
 
     static final String ISSUER = "http://localhost:9000";
@@ -49,6 +51,17 @@ abstract class LaunchITSupport {
         registry.add("portico.auth.demo-file", AuthorizationFlowIT::demoFile);
         // the access-log page's FHIR calls (AccessLogIT); the launch ITs make none
         registry.add("portico.auth.fhir-internal-url", FhirStub::baseUrl);
+    }
+
+    /** Mail and SMS of the patient-account ITs ({@link AccountITSupport}); here so that every IT shares one context. */
+    @DynamicPropertySource
+    static void accountDelivery(DynamicPropertyRegistry registry) {
+        registry.add("spring.mail.host", () -> "127.0.0.1");
+        registry.add("spring.mail.port", TestMail::port);
+        registry.add("portico.auth.mail.from", () -> "Portico IT <no-reply@portico.test>");
+        // the ITs make many attempts from one address; the limiter has its own test
+        registry.add("portico.auth.enrolment.attempts-per-address", () -> "100000");
+        registry.add("portico.auth.enrolment.min-response-time", () -> "300ms");
     }
 
     @LocalServerPort

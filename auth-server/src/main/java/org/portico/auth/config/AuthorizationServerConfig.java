@@ -13,6 +13,7 @@ import org.portico.auth.launch.EhrLaunchRequestValidator;
 import org.portico.auth.launch.EhrLaunches;
 import org.portico.auth.launch.LaunchContexts;
 import org.portico.auth.smart.AuthorizationRequestCache;
+import org.portico.auth.smart.PatientsOnlyValidator;
 import org.portico.auth.smart.PublicClientRefreshAuthentication;
 import org.portico.auth.smart.RefreshTokenReuseDetection;
 import org.portico.auth.smart.SmartAuthorizationRequestConverter;
@@ -69,6 +70,8 @@ public class AuthorizationServerConfig {
         OAuth2AuthorizationServerConfigurer authorizationServer = OAuth2AuthorizationServerConfigurer.authorizationServer();
         Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> validator =
                 new SmartAuthorizationRequestValidator(properties.fhirBase())
+                        // only a patient authorizes apps: a staff account has no record to share
+                        .andThen(new PatientsOnlyValidator())
                         .andThen(new EhrLaunchRequestValidator(launches, users));
         RequestMatcher authorizationEndpoint = request -> AuthEndpoints.AUTHORIZATION_PATH.equals(request.getServletPath());
         // our own RFC 7591/7592 endpoint (registration package), advertised in both discovery documents

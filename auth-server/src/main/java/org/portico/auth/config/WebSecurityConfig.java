@@ -1,5 +1,6 @@
 package org.portico.auth.config;
 
+import org.portico.auth.identity.UserAccount;
 import org.portico.smart.discovery.AuthEndpoints;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -9,7 +10,10 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 
-/** The pages around the authorization server: login (form, CSRF on), consent, error page, health. */
+/**
+ * The pages around the authorization server: login (form, CSRF on), consent, error page, health,
+ * registration and recovery (open). Staff pages have their own chain (staff package).
+ */
 @Configuration(proxyBeanMethods = false)
 public class WebSecurityConfig {
 
@@ -20,7 +24,11 @@ public class WebSecurityConfig {
                         .requestMatchers("/login", "/error", "/css/**", "/favicon.ico", "/actuator/health", "/actuator/health/**",
                                 AuthEndpoints.SMART_STYLE_PATH)
                         .permitAll()
-                        .anyRequest().authenticated())
+                        // self-registration, password reset and MFA reset: proofing first, no account yet
+                        .requestMatchers("/register", "/register/**", "/recover", "/recover/**")
+                        .permitAll()
+                        // consent, patient picker, account pages: patients only (a staff account has no record)
+                        .anyRequest().hasRole(UserAccount.PATIENT))
                 .formLogin(form -> form.loginPage("/login").permitAll());
         return http.build();
     }

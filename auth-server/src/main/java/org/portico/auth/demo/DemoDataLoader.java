@@ -72,14 +72,21 @@ public class DemoDataLoader implements ApplicationRunner {
                 }
             }
         }
+        for (DemoFile.DemoStaff staff : demo.staff()) {
+            if (users.findByUsername(staff.username()).isEmpty()) {
+                users.createStaff(staff.username(), passwordEncoder.encode(staff.password()),
+                        staff.name() == null ? staff.username() : staff.name());
+                created++;
+            }
+        }
         for (DemoFile.DemoClient client : demo.clients()) {
             if (clients.findByClientId(client.clientId()) == null) {
                 clients.save(toRegisteredClient(client));
                 created++;
             }
         }
-        log.info("Demo data from {}: {} user(s), {} client(s), {} created", file, demo.users().size(),
-                demo.clients().size(), created);
+        log.info("Demo data from {}: {} user(s), {} staff, {} client(s), {} created", file, demo.users().size(),
+                demo.staff().size(), demo.clients().size(), created);
         return created;
     }
 

@@ -7,12 +7,20 @@ import java.util.List;
 
 /** The format of {@code demo/users.json}. */
 @JsonIgnoreProperties(ignoreUnknown = true)
-record DemoFile(List<DemoUser> users, List<DemoClient> clients) {
+record DemoFile(List<DemoUser> users, List<DemoClient> clients, List<DemoStaff> staff) {
 
     DemoFile {
         users = users == null ? List.of() : users;
         clients = clients == null ? List.of() : clients;
+        staff = staff == null ? List.of() : staff;
     }
+
+    /**
+     * {@code staff}: staff accounts (role STAFF, no patient) for the staff desk; a separate array so that
+     * tools reading {@code users} as patient logins (the conformance kit) never meet them.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record DemoStaff(String username, String password, String name) {}
 
     /** {@code acts_for}: other patients the user may act for (e.g. a parent for a child), in picker order. */
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -8,7 +8,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * Form login against the {@code users} table. The principal is Spring's own {@link User}: the
- * authorization service stores the principal as JSON and only allows well-known types.
+ * authorization service stores the principal as JSON and only allows well-known types. Its roles are
+ * the account's ({@code PATIENT}, {@code STAFF}): only a patient may authorize apps or see the account pages.
  */
 @Service
 public class UserAccountDetailsService implements UserDetailsService {
@@ -22,7 +23,7 @@ public class UserAccountDetailsService implements UserDetailsService {
     @Override
     public UserDetails loadUserByUsername(String username) {
         return accounts.findByUsername(username)
-                .map(a -> User.withUsername(a.username()).password(a.passwordHash()).roles("PATIENT").build())
+                .map(a -> User.withUsername(a.username()).password(a.passwordHash()).roles(a.roles().toArray(String[]::new)).build())
                 .orElseThrow(() -> new UsernameNotFoundException("unknown user"));
     }
 }

@@ -24,9 +24,12 @@ import org.springframework.stereotype.Component;
 /**
  * The portal's own access tokens (ADR 0008): the auth-server is the issuer, so its first-party pages
  * mint a token for the one FHIR call they make instead of running an authorization flow against
- * themselves. Only one kind exists: reading one patient's access log ({@value #AUDIT_READ_SCOPE}) for
- * {@value #LIFETIME_SECONDS} seconds, for a patient the caller has already checked the user may act for.
- * Same keys, {@code iss} and {@code aud} as every other token, so the fhir-server verifies it like any.
+ * themselves. Two kinds exist, each with its scope fixed here and a lifetime of {@value #LIFETIME_SECONDS}
+ * seconds: reading one patient's access log ({@value #AUDIT_READ_SCOPE}), for a patient the caller has
+ * already checked the user may act for; and the enrolment desk's Patient lookups ({@value #PATIENT_LOOKUP_SCOPE},
+ * client {@value #ENROLMENT_CLIENT_ID}, a backend-services token with no user) for identity proofing and
+ * staff searches. Same keys, {@code iss} and {@code aud} as every other token, so the fhir-server verifies
+ * (and audits) it like any.
  */
 @Component
 public final class PortalTokens {
@@ -34,6 +37,9 @@ public final class PortalTokens {
     /** The {@code client_id} of the portal's tokens; the access log shows it as "You (Portico portal)". */
     public static final String CLIENT_ID = "portico-portal";
     public static final String AUDIT_READ_SCOPE = "patient/AuditEvent.rs";
+    /** The {@code client_id} (and {@code sub}) of the enrolment desk's Patient lookups. */
+    public static final String ENROLMENT_CLIENT_ID = "portico-enrolment";
+    public static final String PATIENT_LOOKUP_SCOPE = "system/Patient.rs";
     static final long LIFETIME_SECONDS = 60;
     public static final Duration LIFETIME = Duration.ofSeconds(LIFETIME_SECONDS);
 
@@ -74,6 +80,29 @@ public final class PortalTokens {
                 .claim(SmartClaims.PATIENT, patient.patientId())
                 .claim(SmartClaims.FHIR_USER, fhirBase + "/Patient/" + user.patientId())
                 // a grant of its own that nothing else shares, so no revocation of an app's grant touches it
+                .claim(SmartClaims.GRANT_ID, GrantIds.newId())
+                .build();
+        JwsHeader header = JwsHeader.with(SignatureAlgorithm.RS256).build();
+        return encoder.encode(JwtEncoderParameters.from(header, claims)).getTokenValue();
+    }
+
+    /**
+     * A backend-services token that lets the auth-server read and search Patient resources and nothing
+     * else: no {@code patient} and no {@code fhirUser} claim, so the fhir-server binds its {@code system/}
+     * scope server-wide. Used only server-side to match a registration against the records and to find
+     * the contacts on a record; never sent to a browser.
+     */
+    public String patientLookup() {
+        Instant now = clock.instant();
+        JwtClaimsSet claims = JwtClaimsSet.builder()
+                .issuer(issuer)
+                .subject(ENROLMENT_CLIENT_ID)
+                .audience(List.of(fhirBase))
+                .issuedAt(now)
+                .expiresAt(now.plus(LIFETIME))
+                .id(UUID.randomUUID().toString())
+                .claim(SmartClaims.CLIENT_ID, ENROLMENT_CLIENT_ID)
+                .claim(SmartClaims.SCOPE, PATIENT_LOOKUP_SCOPE)
                 .claim(SmartClaims.GRANT_ID, GrantIds.newId())
                 .build();
         JwsHeader header = JwsHeader.with(SignatureAlgorithm.RS256).build();

@@ -1,0 +1,43 @@
+package org.portico.auth.staff;
+
+import org.portico.auth.identity.UserAccount;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+
+/**
+ * The staff side has its own role ({@code STAFF}): the JSON API ({@value StaffApiController#PATH}) takes
+ * HTTP Basic with a staff account's username and password on every request (no session, no cookies, so
+ * no CSRF); the page ({@value StaffPageController#PATH}) uses the normal sign-in and a session, with
+ * CSRF. A patient account gets 403 on both; a staff account gets 403 on every patient page and on the
+ * authorization endpoint (WebSecurityConfig, AuthorizationServerConfig).
+ */
+@Configuration(proxyBeanMethods = false)
+public class StaffSecurityConfig {
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain staffApiSecurityFilterChain(HttpSecurity http) throws Exception {
+        http.securityMatcher(StaffApiController.PATH + "/**")
+                .authorizeHttpRequests(authorize -> authorize.anyRequest().hasRole(UserAccount.STAFF))
+                .httpBasic(Customizer.withDefaults())
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.disable());
+        return http.build();
+    }
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain staffPageSecurityFilterChain(HttpSecurity http) throws Exception {
+        http.securityMatcher(StaffPageController.PATH, StaffPageController.PATH + "/actions/**")
+                .authorizeHttpRequests(authorize -> authorize.anyRequest().hasRole(UserAccount.STAFF))
+                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/login")));
+        return http.build();
+    }
+}
