@@ -6,6 +6,7 @@ import static org.portico.fhir.authz.AuthzFixture.LAB;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeSearchParam;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
@@ -29,14 +30,18 @@ import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.BaseDateTimeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -95,6 +100,7 @@ class AuthorizationMatrixIT extends AuthzItSupport {
 
     @Test
     void noTokenOfPatientASeesAnythingOfPatientBOnAnyPath() throws Exception {
+        labelSomeOfA();
         JsonNode capability = json(get("/metadata", null));
         List<Req> requests = new ArrayList<>();
         Set<String> declaredTypes = new LinkedHashSet<>();
@@ -325,7 +331,7 @@ class AuthorizationMatrixIT extends AuthzItSupport {
 
     private java.util.Optional<String> value(String type, String id, String path, String paramType) {
         try {
-            IBaseResource resource = daos.getResourceDao(type).read(new IdType(type, id), new ca.uhn.fhir.rest.api.server.SystemRequestDetails());
+            IBaseResource resource = daos.getResourceDao(type).read(new IdType(type, id), new SystemRequestDetails());
             for (IBase element : fhir.newFhirPath().evaluate(resource, path, IBase.class)) {
                 String v = format(element, paramType);
                 if (v != null && !v.isBlank()) {
@@ -413,6 +419,30 @@ class AuthorizationMatrixIT extends AuthzItSupport {
         }
     }
 
+    /**
+     * A's record also holds sensitive data (ADR 0019) that none of the matrix's tokens may see: a Condition
+     * labelled PSY, an Observation of restricted confidentiality, and an Encounter labelled ETH that A's
+     * other data does not refer to. No response may carry any of them ({@link #outsideGrant}).
+     */
+    private void labelSomeOfA() {
+        Reference subject = new Reference("Patient/" + a.id());
+        Condition condition = new Condition();
+        condition.setSubject(subject).setCode(new CodeableConcept().setText("matrix: labelled PSY"));
+        condition.getMeta().addSecurity(SensitiveData.ACT_CODE, "PSY", null);
+        Observation observation = new Observation();
+        observation.setStatus(Observation.ObservationStatus.FINAL).setSubject(subject)
+                .setCode(new CodeableConcept().setText("matrix: restricted"))
+                .addCategory().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/observation-category", "laboratory", null));
+        observation.getMeta().addSecurity(SensitiveData.CONFIDENTIALITY, "R", null);
+        Encounter encounter = new Encounter();
+        encounter.setStatus(Encounter.EncounterStatus.FINISHED).setSubject(subject)
+                .setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", null));
+        encounter.getMeta().addSecurity(SensitiveData.ACT_CODE, "ETH", null);
+        for (Resource resource : List.of(condition, observation, encounter)) {
+            daos.getResourceDao(resource.fhirType()).create(resource, new SystemRequestDetails());
+        }
+    }
+
     /** The first resource in the body of a type, or of a category, the token was not granted; null if none. */
     private String outsideGrant(Profile profile, Req req, String body) throws Exception {
         if (!body.startsWith("{")) {
@@ -437,6 +467,11 @@ class AuthorizationMatrixIT extends AuthzItSupport {
             String type = res.path("resourceType").asText();
             if (Set.of("OperationOutcome", "CapabilityStatement", "Bundle", "Parameters").contains(type)) {
                 continue;
+            }
+            for (JsonNode label : res.path("meta").path("security")) {
+                if (SensitiveData.LABELS.contains(label.path("system").asText() + "|" + label.path("code").asText())) {
+                    return type + "/" + res.path("id").asText() + " with the withheld label " + label.path("code").asText();
+                }
             }
             if (!profile.grants(req.type(), type)) {
                 return type + "/" + res.path("id").asText();
