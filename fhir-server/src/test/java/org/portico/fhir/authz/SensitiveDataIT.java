@@ -31,6 +31,7 @@ class SensitiveDataIT extends AuthzItSupport {
     static final String SCOPES = "patient/Patient.rs patient/Condition.rs patient/Observation.rs";
 
     static String psyCondition;
+    static String ethCondition;
     static String restrictedObservation;
     static String plainCondition;
 
@@ -41,6 +42,9 @@ class SensitiveDataIT extends AuthzItSupport {
                 Condition psy = condition("Depressive episode");
                 psy.getMeta().addSecurity(new Coding(SensitiveData.ACT_CODE, "PSY", "psychiatry information sensitivity"));
                 psyCondition = create(psy);
+                Condition eth = condition("Alcohol use disorder");
+                eth.getMeta().addSecurity(new Coding(SensitiveData.ACT_CODE, "ETH", "substance abuse information sensitivity"));
+                ethCondition = create(eth);
                 Observation restricted = new Observation();
                 restricted.setStatus(Observation.ObservationStatus.FINAL);
                 restricted.setCode(new CodeableConcept(new Coding("http://loinc.org", "5221-7", "HIV 1 Ab")));
@@ -88,7 +92,8 @@ class SensitiveDataIT extends AuthzItSupport {
         String token = token(a.id(), SCOPES, null);
         HttpResponse<String> search = get("/Condition?patient=" + a.id() + "&_total=accurate&_count=500", token);
         List<String> found = ids(search);
-        assertThat(found).contains("Condition/" + plainCondition).doesNotContain("Condition/" + psyCondition);
+        assertThat(found).contains("Condition/" + plainCondition)
+                .doesNotContain("Condition/" + psyCondition, "Condition/" + ethCondition);
         assertThat(json(search).path("total").asInt()).as("the total counts only what the token may see").isEqualTo(found.size());
 
         assertThat(ids(send("POST", "/Condition/_search", token, "patient=" + a.id() + "&_count=500")))
@@ -128,7 +133,8 @@ class SensitiveDataIT extends AuthzItSupport {
     void whenTheGrantListsTheLabelThenThatLabelIsSeenAndNoOther() throws Exception {
         String token = token(a.id(), SCOPES, List.of(PSY));
         assertThat(get("/Condition/" + psyCondition, token).statusCode()).isEqualTo(200);
-        assertThat(ids(get("/Condition?patient=" + a.id() + "&_count=500", token))).contains("Condition/" + psyCondition);
+        assertThat(ids(get("/Condition?patient=" + a.id() + "&_count=500", token)))
+                .contains("Condition/" + psyCondition).doesNotContain("Condition/" + ethCondition);
         assertThat(get("/Observation/" + restrictedObservation, token).statusCode()).isEqualTo(403);
         // patient B's grant listing the label still sees nothing of A
         assertThat(get("/Condition/" + psyCondition, token(b.id(), SCOPES, List.of(PSY))).statusCode()).isEqualTo(403);
