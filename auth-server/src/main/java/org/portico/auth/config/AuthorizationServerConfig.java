@@ -9,6 +9,7 @@ import org.portico.auth.identity.UserAccounts;
 import org.portico.auth.keys.SigningKeys;
 import org.portico.auth.revocation.GrantRevocations;
 import org.portico.auth.revocation.RevocationFeed;
+import org.portico.auth.mfa.MfaConfig;
 import org.portico.auth.launch.EhrLaunchRequestValidator;
 import org.portico.auth.launch.EhrLaunches;
 import org.portico.auth.launch.LaunchContexts;
@@ -49,6 +50,7 @@ import org.springframework.security.oauth2.server.authorization.token.Delegating
 import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
@@ -65,7 +67,7 @@ public class AuthorizationServerConfig {
             HttpSecurity http, RegisteredClientRepository clients, AuthProperties properties,
             ClientEndpoints clientEndpoints, OAuth2AuthorizationService authorizations,
             OAuth2AuthorizationConsentService consents, UserAccounts users,
-            EhrLaunches launches, LaunchContexts launchContexts) throws Exception {
+            EhrLaunches launches, LaunchContexts launchContexts, MfaConfig.Gate mfa) throws Exception {
         OAuth2AuthorizationServerConfigurer authorizationServer = OAuth2AuthorizationServerConfigurer.authorizationServer();
         Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> validator =
                 new SmartAuthorizationRequestValidator(properties.fhirBase())
@@ -75,6 +77,8 @@ public class AuthorizationServerConfig {
         String registrationEndpoint = new AuthEndpoints(properties.issuer()).registration().toString();
 
         http.securityMatcher(authorizationServer.getEndpointsMatcher())
+                // a password-only session goes to the second step before SAS sees it (ADR 0018)
+                .addFilterAfter(mfa.filter(), SecurityContextHolderFilter.class)
                 .with(authorizationServer, as -> as
                         .oidc(oidc -> oidc.providerConfigurationEndpoint(discovery -> discovery.providerConfigurationCustomizer(
                                 metadata -> metadata.clientRegistrationEndpoint(registrationEndpoint))))

@@ -1,5 +1,7 @@
 package org.portico.auth.config;
 
+import org.portico.auth.login.LoginProtectionConfig.FormLoginAuthentication;
+import org.portico.auth.mfa.MfaConfig;
 import org.portico.smart.discovery.AuthEndpoints;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -8,6 +10,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
 
 /** The pages around the authorization server: login (form, CSRF on), consent, error page, health. */
 @Configuration(proxyBeanMethods = false)
@@ -15,8 +18,12 @@ public class WebSecurityConfig {
 
     @Bean
     @Order(2)
-    SecurityFilterChain defaultSecurityFilterChain(HttpSecurity http) throws Exception {
-        http.authorizeHttpRequests(authorize -> authorize
+    SecurityFilterChain defaultSecurityFilterChain(HttpSecurity http, FormLoginAuthentication formLogin, MfaConfig.Gate mfa)
+            throws Exception {
+        http.authenticationManager(formLogin.manager())
+                // the second step of sign-in (ADR 0018)
+                .addFilterAfter(mfa.filter(), SecurityContextHolderFilter.class)
+                .authorizeHttpRequests(authorize -> authorize
                         .requestMatchers("/login", "/error", "/css/**", "/favicon.ico", "/actuator/health", "/actuator/health/**",
                                 AuthEndpoints.SMART_STYLE_PATH)
                         .permitAll()

@@ -1,0 +1,38 @@
+-- Sign-in protection (ADR 0018): failed sign-ins and lockouts per account, unknown username (SHA-256) and
+-- client address, shared by every server behind the load balancer.
+CREATE TABLE login_throttle (
+    subject_kind varchar(16) NOT NULL,
+    subject varchar(100) NOT NULL,
+    failures integer NOT NULL,
+    last_failure_at timestamp with time zone NOT NULL,
+    locked_until timestamp with time zone,
+    PRIMARY KEY (subject_kind, subject)
+);
+
+-- Second factors (ADR 0018), keyed by users.id. The TOTP secret is base32; last_used_step makes each code
+-- count once. Recovery codes and remembered-device tokens are stored as SHA-256 hex only.
+CREATE TABLE mfa_totp (
+    user_id varchar(100) NOT NULL PRIMARY KEY,
+    secret varchar(64) NOT NULL,
+    last_used_step bigint NOT NULL,
+    created_at timestamp with time zone NOT NULL
+);
+
+CREATE TABLE mfa_recovery_codes (
+    user_id varchar(100) NOT NULL,
+    code_hash varchar(64) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    PRIMARY KEY (user_id, code_hash)
+);
+
+CREATE TABLE mfa_remembered_devices (
+    id varchar(36) NOT NULL PRIMARY KEY,
+    user_id varchar(100) NOT NULL,
+    token_hash varchar(64) NOT NULL,
+    description varchar(200) NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL
+);
+CREATE UNIQUE INDEX mfa_remembered_devices_token ON mfa_remembered_devices (token_hash);
+CREATE INDEX mfa_remembered_devices_user ON mfa_remembered_devices (user_id);
