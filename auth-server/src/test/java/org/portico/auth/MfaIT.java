@@ -322,6 +322,8 @@ class MfaIT {
 
         clock.advance(Duration.ofDays(31));
         SmartTestClient later = phone;
+        // the old session is long past its absolute timeout too
+        assertThat(location(later.get(URI.create("/account/security")))).endsWith("/login?expired");
         later.login(user.username(), PASSWORD);
         assertThat(location(later.get(URI.create("/account/security")))).endsWith("/login/mfa");
     }

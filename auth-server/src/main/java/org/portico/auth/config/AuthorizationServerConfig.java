@@ -10,6 +10,9 @@ import org.portico.auth.keys.SigningKeys;
 import org.portico.auth.revocation.GrantRevocations;
 import org.portico.auth.revocation.RevocationFeed;
 import org.portico.auth.mfa.MfaConfig;
+import org.portico.auth.session.AbsoluteSessionTimeout;
+import org.portico.auth.session.SecurityHeaders;
+import org.portico.auth.session.SessionConfig;
 import org.portico.auth.launch.EhrLaunchRequestValidator;
 import org.portico.auth.launch.EhrLaunches;
 import org.portico.auth.launch.LaunchContexts;
@@ -67,7 +70,8 @@ public class AuthorizationServerConfig {
             HttpSecurity http, RegisteredClientRepository clients, AuthProperties properties,
             ClientEndpoints clientEndpoints, OAuth2AuthorizationService authorizations,
             OAuth2AuthorizationConsentService consents, UserAccounts users,
-            EhrLaunches launches, LaunchContexts launchContexts, MfaConfig.Gate mfa) throws Exception {
+            EhrLaunches launches, LaunchContexts launchContexts, MfaConfig.Gate mfa,
+            SessionConfig.AbsoluteTimeout absoluteTimeout) throws Exception {
         OAuth2AuthorizationServerConfigurer authorizationServer = OAuth2AuthorizationServerConfigurer.authorizationServer();
         Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> validator =
                 new SmartAuthorizationRequestValidator(properties.fhirBase())
@@ -77,8 +81,11 @@ public class AuthorizationServerConfig {
         String registrationEndpoint = new AuthEndpoints(properties.issuer()).registration().toString();
 
         http.securityMatcher(authorizationServer.getEndpointsMatcher())
-                // a password-only session goes to the second step before SAS sees it (ADR 0018)
-                .addFilterAfter(mfa.filter(), SecurityContextHolderFilter.class)
+                // sessions end at the absolute timeout; a password-only session goes to the second step
+                // before SAS sees it (ADR 0018)
+                .addFilterAfter(absoluteTimeout.filter(), SecurityContextHolderFilter.class)
+                .addFilterAfter(mfa.filter(), AbsoluteSessionTimeout.class)
+                .headers(SecurityHeaders.all())
                 .with(authorizationServer, as -> as
                         .oidc(oidc -> oidc.providerConfigurationEndpoint(discovery -> discovery.providerConfigurationCustomizer(
                                 metadata -> metadata.clientRegistrationEndpoint(registrationEndpoint))))

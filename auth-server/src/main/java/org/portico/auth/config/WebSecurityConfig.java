@@ -2,6 +2,9 @@ package org.portico.auth.config;
 
 import org.portico.auth.login.LoginProtectionConfig.FormLoginAuthentication;
 import org.portico.auth.mfa.MfaConfig;
+import org.portico.auth.session.AbsoluteSessionTimeout;
+import org.portico.auth.session.SecurityHeaders;
+import org.portico.auth.session.SessionConfig;
 import org.portico.smart.discovery.AuthEndpoints;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,11 +21,13 @@ public class WebSecurityConfig {
 
     @Bean
     @Order(2)
-    SecurityFilterChain defaultSecurityFilterChain(HttpSecurity http, FormLoginAuthentication formLogin, MfaConfig.Gate mfa)
-            throws Exception {
+    SecurityFilterChain defaultSecurityFilterChain(HttpSecurity http, FormLoginAuthentication formLogin, MfaConfig.Gate mfa,
+            SessionConfig.AbsoluteTimeout absoluteTimeout) throws Exception {
         http.authenticationManager(formLogin.manager())
-                // the second step of sign-in (ADR 0018)
-                .addFilterAfter(mfa.filter(), SecurityContextHolderFilter.class)
+                // sessions end at the absolute timeout; then the second step of sign-in (ADR 0018)
+                .addFilterAfter(absoluteTimeout.filter(), SecurityContextHolderFilter.class)
+                .addFilterAfter(mfa.filter(), AbsoluteSessionTimeout.class)
+                .headers(SecurityHeaders.all())
                 .authorizeHttpRequests(authorize -> authorize
                         .requestMatchers("/login", "/error", "/css/**", "/favicon.ico", "/actuator/health", "/actuator/health/**",
                                 AuthEndpoints.SMART_STYLE_PATH)
