@@ -9,6 +9,14 @@ CREATE TABLE login_throttle (
     PRIMARY KEY (subject_kind, subject)
 );
 
+-- Browsers each account has signed in from (SHA-256 of a random cookie value), for new-device notices.
+CREATE TABLE known_browsers (
+    user_id varchar(100) NOT NULL,
+    browser_hash varchar(64) NOT NULL,
+    first_seen_at timestamp with time zone NOT NULL,
+    PRIMARY KEY (user_id, browser_hash)
+);
+
 -- Second factors (ADR 0018), keyed by users.id. The TOTP secret is base32; last_used_step makes each code
 -- count once. Recovery codes and remembered-device tokens are stored as SHA-256 hex only.
 CREATE TABLE mfa_totp (

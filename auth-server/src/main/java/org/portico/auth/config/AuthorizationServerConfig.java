@@ -1,5 +1,7 @@
 package org.portico.auth.config;
 
+import java.time.Clock;
+import org.springframework.context.ApplicationEventPublisher;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import java.util.function.Consumer;
@@ -71,7 +73,7 @@ public class AuthorizationServerConfig {
             ClientEndpoints clientEndpoints, OAuth2AuthorizationService authorizations,
             OAuth2AuthorizationConsentService consents, UserAccounts users,
             EhrLaunches launches, LaunchContexts launchContexts, MfaConfig.Gate mfa,
-            SessionConfig.AbsoluteTimeout absoluteTimeout) throws Exception {
+            SessionConfig.AbsoluteTimeout absoluteTimeout, ApplicationEventPublisher events, Clock clock) throws Exception {
         OAuth2AuthorizationServerConfigurer authorizationServer = OAuth2AuthorizationServerConfigurer.authorizationServer();
         Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> validator =
                 new SmartAuthorizationRequestValidator(properties.fhirBase())
@@ -105,7 +107,8 @@ public class AuthorizationServerConfig {
                                     });
                                     // granular consent and the grant's launch context: see ConsentGrantProvider
                                     providers.replaceAll(provider -> provider instanceof OAuth2AuthorizationConsentAuthenticationProvider
-                                            ? new ConsentGrantProvider(provider, authorizations, consents, users, launches, launchContexts)
+                                            ? new ConsentGrantProvider(provider, authorizations, consents, users, launches, launchContexts,
+                                                    clients, events, clock)
                                             : provider);
                                 }))
                         .tokenEndpoint(endpoint -> endpoint.accessTokenResponseHandler(

@@ -1,6 +1,7 @@
 package org.portico.auth.config;
 
 import org.portico.auth.login.LoginProtectionConfig.FormLoginAuthentication;
+import org.portico.auth.login.NewBrowserSuccessHandler;
 import org.portico.auth.mfa.MfaConfig;
 import org.portico.auth.session.AbsoluteSessionTimeout;
 import org.portico.auth.session.SecurityHeaders;
@@ -22,7 +23,7 @@ public class WebSecurityConfig {
     @Bean
     @Order(2)
     SecurityFilterChain defaultSecurityFilterChain(HttpSecurity http, FormLoginAuthentication formLogin, MfaConfig.Gate mfa,
-            SessionConfig.AbsoluteTimeout absoluteTimeout) throws Exception {
+            SessionConfig.AbsoluteTimeout absoluteTimeout, NewBrowserSuccessHandler loginSuccess) throws Exception {
         http.authenticationManager(formLogin.manager())
                 // sessions end at the absolute timeout; then the second step of sign-in (ADR 0018)
                 .addFilterAfter(absoluteTimeout.filter(), SecurityContextHolderFilter.class)
@@ -33,7 +34,7 @@ public class WebSecurityConfig {
                                 AuthEndpoints.SMART_STYLE_PATH)
                         .permitAll()
                         .anyRequest().authenticated())
-                .formLogin(form -> form.loginPage("/login").permitAll());
+                .formLogin(form -> form.loginPage("/login").successHandler(loginSuccess).permitAll());
         return http.build();
     }
 

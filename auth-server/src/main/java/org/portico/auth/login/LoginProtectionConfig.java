@@ -35,6 +35,11 @@ public class LoginProtectionConfig {
     public record FormLoginAuthentication(AuthenticationManager manager) {}
 
     @Bean
+    NewBrowserSuccessHandler newBrowserSuccessHandler(KnownBrowsers browsers, UserAccounts accounts) {
+        return new NewBrowserSuccessHandler(browsers, accounts);
+    }
+
+    @Bean
     UnlockListener unlockListener(LoginThrottle throttle) {
         return new UnlockListener(throttle);
     }
