@@ -68,3 +68,32 @@ CREATE TABLE SPRING_SESSION_ATTRIBUTES (
     CONSTRAINT SPRING_SESSION_ATTRIBUTES_PK PRIMARY KEY (SESSION_PRIMARY_ID, ATTRIBUTE_NAME),
     CONSTRAINT SPRING_SESSION_ATTRIBUTES_FK FOREIGN KEY (SESSION_PRIMARY_ID) REFERENCES SPRING_SESSION(PRIMARY_ID) ON DELETE CASCADE
 );
+
+-- Passkeys: Spring Security's WebAuthn JDBC schema as it ships it. user_entities.name is the username; a
+-- passkey (user_credentials) belongs to the user entity of that name.
+CREATE TABLE user_entities (
+    id varchar(1000) NOT NULL,
+    name varchar(100) NOT NULL,
+    display_name varchar(200),
+    PRIMARY KEY (id)
+);
+CREATE UNIQUE INDEX user_entities_name ON user_entities (name);
+
+CREATE TABLE user_credentials (
+    credential_id varchar(1000) NOT NULL,
+    user_entity_user_id varchar(1000) NOT NULL,
+    public_key bytea NOT NULL,
+    signature_count bigint,
+    uv_initialized boolean,
+    backup_eligible boolean NOT NULL,
+    authenticator_transports varchar(1000),
+    public_key_credential_type varchar(100),
+    backup_state boolean NOT NULL,
+    attestation_object bytea,
+    attestation_client_data_json bytea,
+    created timestamp,
+    last_used timestamp,
+    label varchar(1000) NOT NULL,
+    PRIMARY KEY (credential_id)
+);
+CREATE INDEX user_credentials_user ON user_credentials (user_entity_user_id);

@@ -22,6 +22,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -30,6 +31,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * authorized. (Lockout: LoginProtectionIT; MFA changes: MfaIT.) Recorded by a listener because they are
  * published on the server's threads, which @RecordApplicationEvents does not see.
  */
+// its own settings make it a context of its own: closed after the class, so the IT run's cached contexts
+// do not hold more PostgreSQL connections than the server allows
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AccountNoticesIT {
 

@@ -29,6 +29,7 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -37,6 +38,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * across usernames, no user enumeration, and the staff unlock. The clock is moved by hand, and the password
  * encoder counts its checks, so the tests show what is hashed without timing anything.
  */
+// its own settings make it a context of its own: closed after the class, so the IT run's cached contexts
+// do not hold more PostgreSQL connections than the server allows
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class LoginProtectionIT {
 

@@ -37,6 +37,7 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -45,6 +46,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * after the password (nothing else reachable before it), codes counted once, remembered devices, MFA
  * before the first authorization that grants clinical data, and the MFA reset after re-proofing.
  */
+// its own settings make it a context of its own: closed after the class, so the IT run's cached contexts
+// do not hold more PostgreSQL connections than the server allows
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class MfaIT {
 

@@ -26,6 +26,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -33,6 +34,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * Sessions in PostgreSQL: sign out everywhere ends every session of the user (and no one else's), the idle
  * and absolute timeouts, the session cookie's attributes, and the security headers on pages and endpoints.
  */
+// its own settings make it a context of its own: closed after the class, so the IT run's cached contexts
+// do not hold more PostgreSQL connections than the server allows
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class SessionIT {
 

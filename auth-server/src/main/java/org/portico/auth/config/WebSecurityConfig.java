@@ -2,7 +2,9 @@ package org.portico.auth.config;
 
 import org.portico.auth.login.LoginProtectionConfig.FormLoginAuthentication;
 import org.portico.auth.login.NewBrowserSuccessHandler;
+import org.portico.auth.login.AccountSecurityProperties;
 import org.portico.auth.mfa.MfaConfig;
+import org.portico.auth.mfa.Passkeys;
 import org.portico.auth.session.AbsoluteSessionTimeout;
 import org.portico.auth.session.SecurityHeaders;
 import org.portico.auth.session.SessionConfig;
@@ -23,18 +25,21 @@ public class WebSecurityConfig {
     @Bean
     @Order(2)
     SecurityFilterChain defaultSecurityFilterChain(HttpSecurity http, FormLoginAuthentication formLogin, MfaConfig.Gate mfa,
-            SessionConfig.AbsoluteTimeout absoluteTimeout, NewBrowserSuccessHandler loginSuccess) throws Exception {
+            SessionConfig.AbsoluteTimeout absoluteTimeout, NewBrowserSuccessHandler loginSuccess, AuthProperties properties,
+            AccountSecurityProperties accounts) throws Exception {
         http.authenticationManager(formLogin.manager())
                 // sessions end at the absolute timeout; then the second step of sign-in (ADR 0018)
                 .addFilterAfter(absoluteTimeout.filter(), SecurityContextHolderFilter.class)
                 .addFilterAfter(mfa.filter(), AbsoluteSessionTimeout.class)
                 .headers(SecurityHeaders.all())
                 .authorizeHttpRequests(authorize -> authorize
-                        .requestMatchers("/login", "/error", "/css/**", "/favicon.ico", "/actuator/health", "/actuator/health/**",
+                        .requestMatchers("/login", "/error", "/css/**", "/js/**", "/favicon.ico", "/actuator/health", "/actuator/health/**",
                                 AuthEndpoints.SMART_STYLE_PATH)
                         .permitAll()
                         .anyRequest().authenticated())
-                .formLogin(form -> form.loginPage("/login").successHandler(loginSuccess).permitAll());
+                .formLogin(form -> form.loginPage("/login").successHandler(loginSuccess).permitAll())
+                // passkeys: Spring Security's WebAuthn endpoints, our pages and script (mfa.Passkeys)
+                .webAuthn(Passkeys.relyingParty(properties, accounts.mfa().issuerName()));
         return http.build();
     }
 

@@ -10,6 +10,8 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
 
@@ -22,6 +24,7 @@ public final class Factors {
 
     public static final String PASSWORD = "FACTOR_PASSWORD";
     public static final String MFA = "FACTOR_MFA";
+    public static final String PASSKEY = "FACTOR_PASSKEY";
 
     private static final SecurityContextRepository CONTEXTS = new HttpSessionSecurityContextRepository();
 
@@ -42,6 +45,25 @@ public final class Factors {
                 UsernamePasswordAuthenticationToken.authenticated(authentication.getPrincipal(), null, authorities);
         upgraded.setDetails(authentication.getDetails());
         return upgraded;
+    }
+
+    /**
+     * A passkey sign-in as the session keeps it: Spring's {@code UsernamePasswordAuthenticationToken} with
+     * {@link #MFA} (a passkey is something the user has, unlocked by something they know or are), so that
+     * Spring Authorization Server stores it with a grant like any other sign-in.
+     */
+    public static void fromPasskey(HttpServletRequest request, HttpServletResponse response, Authentication passkey) {
+        List<GrantedAuthority> authorities = new ArrayList<>(passkey.getAuthorities());
+        authorities.add(new SimpleGrantedAuthority(PASSKEY));
+        authorities.add(new SimpleGrantedAuthority(MFA));
+        User principal = new User(passkey.getName(), "", passkey.getAuthorities());
+        principal.eraseCredentials();
+        UsernamePasswordAuthenticationToken session = UsernamePasswordAuthenticationToken.authenticated(principal, null, authorities);
+        session.setDetails(new WebAuthenticationDetails(request));
+        SecurityContext context = SecurityContextHolder.createEmptyContext();
+        context.setAuthentication(session);
+        SecurityContextHolder.setContext(context);
+        CONTEXTS.saveContext(context, request, response);
     }
 
     /**

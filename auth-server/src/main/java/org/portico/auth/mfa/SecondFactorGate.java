@@ -17,6 +17,7 @@ import org.portico.smart.scope.ScopeParser;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.savedrequest.RequestCache;
+import org.springframework.security.web.webauthn.authentication.WebAuthnAuthentication;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -53,6 +54,12 @@ public final class SecondFactorGate extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (authentication instanceof WebAuthnAuthentication passkey && passkey.isAuthenticated()) {
+            // the request after a passkey sign-in: keep it in the session as a two-factor sign-in
+            Factors.fromPasskey(request, response, passkey);
+            chain.doFilter(request, response);
+            return;
+        }
         if (!Factors.has(authentication, Factors.PASSWORD) || Factors.has(authentication, Factors.MFA) || open(request)) {
             chain.doFilter(request, response);
             return;

@@ -105,8 +105,11 @@ public class SecondFactors {
                 .param(userId).query(Integer.class).single();
     }
 
+    /** The account's passkeys (Spring Security's {@code user_credentials}, by the username of its user entity). */
     public int passkeys(String userId) {
-        return 0;
+        return jdbc.sql("SELECT count(*) FROM user_credentials c JOIN user_entities e ON c.user_entity_user_id = e.id "
+                        + "JOIN users u ON u.username = e.name WHERE u.id = ?")
+                .param(userId).query(Integer.class).single();
     }
 
     /** Every second factor and remembered device of the account goes (an MFA reset after re-proofing). */
@@ -114,6 +117,9 @@ public class SecondFactors {
         removeTotp(userId);
         jdbc.sql("DELETE FROM mfa_recovery_codes WHERE user_id = ?").param(userId).update();
         jdbc.sql("DELETE FROM mfa_remembered_devices WHERE user_id = ?").param(userId).update();
+        jdbc.sql("DELETE FROM user_credentials WHERE user_entity_user_id IN "
+                        + "(SELECT e.id FROM user_entities e JOIN users u ON u.username = e.name WHERE u.id = ?)")
+                .param(userId).update();
     }
 
     /** Recovery codes are compared without case, spaces or hyphens, as people type them. */

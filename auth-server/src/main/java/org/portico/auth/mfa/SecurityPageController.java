@@ -27,6 +27,11 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.security.web.webauthn.api.Bytes;
+import org.springframework.security.web.webauthn.api.CredentialRecord;
+import org.springframework.security.web.webauthn.api.PublicKeyCredentialUserEntity;
+import org.springframework.security.web.webauthn.management.PublicKeyCredentialUserEntityRepository;
+import org.springframework.security.web.webauthn.management.UserCredentialRepository;
 
 /**
  * The account security page ({@value #PAGE}): the authenticator app (enrol with a QR code or the secret
@@ -47,10 +52,15 @@ public class SecurityPageController {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final String issuerName;
+    private final PublicKeyCredentialUserEntityRepository passkeyUsers;
+    private final UserCredentialRepository passkeys;
     private final RequestCache requests = AuthorizationRequestCache.create();
 
     public SecurityPageController(UserAccounts users, SecondFactors factors, RememberedDevices devices,
-            ApplicationEventPublisher events, Clock clock, AccountSecurityProperties properties) {
+            ApplicationEventPublisher events, Clock clock, AccountSecurityProperties properties,
+            PublicKeyCredentialUserEntityRepository passkeyUsers, UserCredentialRepository passkeys) {
+        this.passkeyUsers = passkeyUsers;
+        this.passkeys = passkeys;
         this.users = users;
         this.factors = factors;
         this.devices = devices;
@@ -65,7 +75,28 @@ public class SecurityPageController {
         model.addAttribute("totp", factors.hasTotp(user.id()));
         model.addAttribute("recoveryCodesLeft", factors.recoveryCodesLeft(user.id()));
         model.addAttribute("devices", devices.list(user.id()));
+        model.addAttribute("passkeys", Passkeys.of(user.username(), passkeyUsers, passkeys));
         return "account/security";
+    }
+
+    @PostMapping(PAGE + "/passkeys/{id}/delete")
+    public String deletePasskey(Principal principal, @PathVariable("id") String id, RedirectAttributes redirect) {
+        UserAccount user = user(principal);
+        PublicKeyCredentialUserEntity entity = passkeyUsers.findByUsername(user.username());
+        Bytes credentialId;
+        try {
+            credentialId = Bytes.fromBase64(id);
+        } catch (IllegalArgumentException e) {
+            return "redirect:" + PAGE;
+        }
+        CredentialRecord credential = passkeys.findByCredentialId(credentialId);
+        // only one of the user's own passkeys
+        if (entity != null && credential != null && entity.getId().equals(credential.getUserEntityUserId())) {
+            passkeys.delete(credentialId);
+            events.publishEvent(new AccountNotice(user.id(), AccountNotice.Kind.MFA_CHANGED, clock.instant(), Map.of("method", "passkey-removed")));
+            redirect.addFlashAttribute("done", "security.passkeys.removed");
+        }
+        return "redirect:" + PAGE;
     }
 
     @GetMapping(SecondFactorGate.ENROL_PATH)
