@@ -20,7 +20,13 @@ import org.portico.auth.identity.UserAccount;
 import org.portico.auth.identity.UserAccounts;
 import org.portico.auth.mfa.SecondFactors;
 import org.portico.auth.mfa.Totp;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.portico.auth.notify.AccountNotice;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.EventListener;
+import org.springframework.security.web.webauthn.api.CredentialRecord;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationEventPublisher;
@@ -60,6 +66,26 @@ class PasskeyIT {
         registry.add("portico.auth.fhir-base-url", () -> "http://fhir.test/fhir");
         registry.add("portico.auth.demo-file", AuthorizationFlowIT::demoFile);
     }
+
+    @TestConfiguration
+    static class Fixtures {
+        @Bean
+        Notices notices() {
+            return new Notices();
+        }
+    }
+
+    static final class Notices {
+        final List<AccountNotice> published = new CopyOnWriteArrayList<>();
+
+        @EventListener
+        void on(AccountNotice notice) {
+            published.add(notice);
+        }
+    }
+
+    @Autowired
+    Notices notices;
 
     @LocalServerPort
     int port;
@@ -103,14 +129,14 @@ class PasskeyIT {
                 .build());
     }
 
-    void savePasskey(String label) {
+    CredentialRecord savePasskey(String label) {
         PublicKeyCredentialUserEntity entity = entities.findByUsername(user.username());
         if (entity == null) {
             entity = ImmutablePublicKeyCredentialUserEntity.builder()
                     .name(user.username()).id(Bytes.random()).displayName(user.displayName()).build();
             entities.save(entity);
         }
-        credentials.save(ImmutableCredentialRecord.builder()
+        CredentialRecord record = ImmutableCredentialRecord.builder()
                 .credentialId(Bytes.random())
                 .userEntityUserId(entity.getId())
                 .publicKey(new ImmutablePublicKeyCose(new byte[] {1, 2, 3}))
@@ -123,7 +149,9 @@ class PasskeyIT {
                 .label(label)
                 .created(Instant.now().truncatedTo(ChronoUnit.MILLIS))
                 .lastUsed(Instant.now().truncatedTo(ChronoUnit.MILLIS))
-                .build());
+                .build();
+        credentials.save(record);
+        return record;
     }
 
     @Test
@@ -170,8 +198,14 @@ class PasskeyIT {
 
     @Test
     void whenAPasskeyIsStoredThenItIsListedCountsAsASecondFactorAndIsRemovedByAnMfaReset() {
-        savePasskey("Work laptop");
+        notices.published.clear();
+        CredentialRecord saved = savePasskey("Work laptop");
         assertThat(passkeys().size()).isEqualTo(1);
+        // a new passkey is news for the account holder; Spring saving it again after a sign-in is not
+        assertThat(notices.published).filteredOn(n -> n.userId().equals(user.id())).singleElement()
+                .satisfies(n -> assertThat(n.details()).containsEntry("method", "passkey-added"));
+        credentials.save(ImmutableCredentialRecord.fromCredentialRecord(saved).signatureCount(1).build());
+        assertThat(notices.published).filteredOn(n -> n.userId().equals(user.id())).hasSize(1);
         assertThat(factors.hasAny(user.id())).isTrue();
 
         // the password alone is not enough any more

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.portico.auth.identity.AccountEvents;
 import org.portico.auth.identity.UserAccounts;
 import org.portico.auth.login.AccountSecurityProperties;
+import org.portico.auth.login.KnownBrowsers;
 import org.portico.auth.notify.AccountNotice;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -22,8 +23,9 @@ public class MfaConfig {
     public record Gate(SecondFactorGate filter) {}
 
     @Bean
-    Gate secondFactorGate(UserAccounts users, SecondFactors factors, RememberedDevices devices, AccountSecurityProperties properties) {
-        return new Gate(new SecondFactorGate(users, factors, devices, properties));
+    Gate secondFactorGate(UserAccounts users, SecondFactors factors, RememberedDevices devices, KnownBrowsers browsers,
+            AccountSecurityProperties properties) {
+        return new Gate(new SecondFactorGate(users, factors, devices, browsers, properties));
     }
 
     @Bean

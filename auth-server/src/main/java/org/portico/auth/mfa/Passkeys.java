@@ -1,6 +1,12 @@
 package org.portico.auth.mfa;
 
 import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+import org.portico.auth.identity.UserAccounts;
+import org.portico.auth.notify.AccountNotice;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.security.web.webauthn.api.Bytes;
 import java.util.List;
 import org.portico.auth.config.AuthProperties;
 import org.springframework.context.annotation.Bean;
@@ -31,8 +37,59 @@ public class Passkeys {
     }
 
     @Bean
-    UserCredentialRepository passkeyCredentials(JdbcOperations jdbc) {
-        return new JdbcUserCredentialRepository(jdbc);
+    UserCredentialRepository passkeyCredentials(JdbcOperations jdbc, PublicKeyCredentialUserEntityRepository entities,
+            UserAccounts users, ApplicationEventPublisher events, Clock clock) {
+        return new NoticingCredentials(new JdbcUserCredentialRepository(jdbc), entities, users, events, clock);
+    }
+
+    /**
+     * Spring's repository, telling the account holder when a passkey is added ({@code MFA_CHANGED}). Spring
+     * also saves a credential after each sign-in with it (its counter, last use): only a new one is news.
+     */
+    static final class NoticingCredentials implements UserCredentialRepository {
+
+        private final UserCredentialRepository delegate;
+        private final PublicKeyCredentialUserEntityRepository entities;
+        private final UserAccounts users;
+        private final ApplicationEventPublisher events;
+        private final Clock clock;
+
+        NoticingCredentials(UserCredentialRepository delegate, PublicKeyCredentialUserEntityRepository entities, UserAccounts users,
+                ApplicationEventPublisher events, Clock clock) {
+            this.delegate = delegate;
+            this.entities = entities;
+            this.users = users;
+            this.events = events;
+            this.clock = clock;
+        }
+
+        @Override
+        public void save(CredentialRecord credential) {
+            boolean added = delegate.findByCredentialId(credential.getCredentialId()) == null;
+            delegate.save(credential);
+            if (added) {
+                PublicKeyCredentialUserEntity entity = entities.findById(credential.getUserEntityUserId());
+                if (entity != null) {
+                    users.findByUsername(entity.getName()).ifPresent(user -> events.publishEvent(new AccountNotice(user.id(),
+                            AccountNotice.Kind.MFA_CHANGED, clock.instant(), Map.of("method", "passkey-added"))));
+                }
+            }
+        }
+
+        @Override
+        public void delete(Bytes credentialId) {
+            delegate.delete(credentialId);
+        }
+
+        @Override
+        public CredentialRecord findByCredentialId(Bytes credentialId) {
+            return delegate.findByCredentialId(credentialId);
+        }
+
+        @Override
+        public List<CredentialRecord> findByUserId(Bytes userId) {
+            return delegate.findByUserId(userId);
+        }
     }
 
     /** The {@code http.webAuthn(...)} settings of the pages' filter chain. */

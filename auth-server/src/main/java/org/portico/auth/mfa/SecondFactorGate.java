@@ -10,6 +10,7 @@ import java.util.Set;
 import org.portico.auth.identity.UserAccount;
 import org.portico.auth.identity.UserAccounts;
 import org.portico.auth.login.AccountSecurityProperties;
+import org.portico.auth.login.KnownBrowsers;
 import org.portico.auth.smart.AuthorizationRequestCache;
 import org.portico.smart.discovery.AuthEndpoints;
 import org.portico.smart.scope.ResourceScope;
@@ -40,11 +41,14 @@ public final class SecondFactorGate extends OncePerRequestFilter {
     private final UserAccounts users;
     private final SecondFactors factors;
     private final RememberedDevices devices;
+    private final KnownBrowsers browsers;
     private final boolean requiredForClinicalData;
     private final RequestCache requests = AuthorizationRequestCache.create();
 
-    public SecondFactorGate(UserAccounts users, SecondFactors factors, RememberedDevices devices, AccountSecurityProperties properties) {
+    public SecondFactorGate(UserAccounts users, SecondFactors factors, RememberedDevices devices, KnownBrowsers browsers,
+            AccountSecurityProperties properties) {
         this.users = users;
+        this.browsers = browsers;
         this.factors = factors;
         this.devices = devices;
         this.requiredForClinicalData = properties.mfaRequiredForClinicalData();
@@ -57,6 +61,7 @@ public final class SecondFactorGate extends OncePerRequestFilter {
         if (authentication instanceof WebAuthnAuthentication passkey && passkey.isAuthenticated()) {
             // the request after a passkey sign-in: keep it in the session as a two-factor sign-in
             Factors.fromPasskey(request, response, passkey);
+            users.findByUsername(passkey.getName()).ifPresent(user -> browsers.signedIn(request, response, user.id()));
             chain.doFilter(request, response);
             return;
         }
