@@ -132,6 +132,8 @@ public final class LocalDeployment implements AutoCloseable {
         authEnv.put("PORTICO_AUTH_REGISTRATION_RATELIMIT_REQUESTS", "1000");
         // the demo backend client's jwks_uri is served by the suite on localhost (G10BackendServicesAuth)
         authEnv.put("PORTICO_AUTH_CLIENTS_JWKS_URI_ALLOW_PRIVATE", "true");
+        // the suites sign in as demo patients who have no second factor; MFA has its own tests (auth-server MfaIT)
+        authEnv.put("PORTICO_AUTH_ACCOUNTS_MFA_REQUIRED_FOR_CLINICAL_DATA", "false");
 
         ServerProcess fhir = null;
         ServerProcess auth = null;

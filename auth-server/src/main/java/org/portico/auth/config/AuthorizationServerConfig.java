@@ -1,5 +1,7 @@
 package org.portico.auth.config;
 
+import java.time.Clock;
+import org.springframework.context.ApplicationEventPublisher;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import java.util.function.Consumer;
@@ -9,6 +11,10 @@ import org.portico.auth.identity.UserAccounts;
 import org.portico.auth.keys.SigningKeys;
 import org.portico.auth.revocation.GrantRevocations;
 import org.portico.auth.revocation.RevocationFeed;
+import org.portico.auth.mfa.MfaConfig;
+import org.portico.auth.session.AbsoluteSessionTimeout;
+import org.portico.auth.session.SecurityHeaders;
+import org.portico.auth.session.SessionConfig;
 import org.portico.auth.launch.EhrLaunchRequestValidator;
 import org.portico.auth.launch.EhrLaunches;
 import org.portico.auth.launch.LaunchContexts;
@@ -50,6 +56,7 @@ import org.springframework.security.oauth2.server.authorization.token.Delegating
 import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
@@ -66,7 +73,8 @@ public class AuthorizationServerConfig {
             HttpSecurity http, RegisteredClientRepository clients, AuthProperties properties,
             ClientEndpoints clientEndpoints, OAuth2AuthorizationService authorizations,
             OAuth2AuthorizationConsentService consents, UserAccounts users,
-            EhrLaunches launches, LaunchContexts launchContexts) throws Exception {
+            EhrLaunches launches, LaunchContexts launchContexts, MfaConfig.Gate mfa,
+            SessionConfig.AbsoluteTimeout absoluteTimeout, ApplicationEventPublisher events, Clock clock) throws Exception {
         OAuth2AuthorizationServerConfigurer authorizationServer = OAuth2AuthorizationServerConfigurer.authorizationServer();
         Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> validator =
                 new SmartAuthorizationRequestValidator(properties.fhirBase())
@@ -78,6 +86,11 @@ public class AuthorizationServerConfig {
         String registrationEndpoint = new AuthEndpoints(properties.issuer()).registration().toString();
 
         http.securityMatcher(authorizationServer.getEndpointsMatcher())
+                // sessions end at the absolute timeout; a password-only session goes to the second step
+                // before SAS sees it (ADR 0018)
+                .addFilterAfter(absoluteTimeout.filter(), SecurityContextHolderFilter.class)
+                .addFilterAfter(mfa.filter(), AbsoluteSessionTimeout.class)
+                .headers(SecurityHeaders.all())
                 .with(authorizationServer, as -> as
                         .oidc(oidc -> oidc.providerConfigurationEndpoint(discovery -> discovery.providerConfigurationCustomizer(
                                 metadata -> metadata.clientRegistrationEndpoint(registrationEndpoint))))
@@ -97,7 +110,8 @@ public class AuthorizationServerConfig {
                                     });
                                     // granular consent and the grant's launch context: see ConsentGrantProvider
                                     providers.replaceAll(provider -> provider instanceof OAuth2AuthorizationConsentAuthenticationProvider
-                                            ? new ConsentGrantProvider(provider, authorizations, consents, users, launches, launchContexts)
+                                            ? new ConsentGrantProvider(provider, authorizations, consents, users, launches, launchContexts,
+                                                    clients, events, clock)
                                             : provider);
                                 }))
                         .tokenEndpoint(endpoint -> endpoint.accessTokenResponseHandler(

@@ -1,5 +1,11 @@
 package org.portico.auth.consent;
 
+import java.time.Clock;
+import java.util.Map;
+import org.portico.auth.notify.AccountNotice;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,15 +60,22 @@ public final class ConsentGrantProvider implements AuthenticationProvider {
     private final UserAccounts users;
     private final EhrLaunches launches;
     private final LaunchContexts contexts;
+    private final RegisteredClientRepository clients;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
 
     public ConsentGrantProvider(AuthenticationProvider delegate, OAuth2AuthorizationService authorizations,
-            OAuth2AuthorizationConsentService consents, UserAccounts users, EhrLaunches launches, LaunchContexts contexts) {
+            OAuth2AuthorizationConsentService consents, UserAccounts users, EhrLaunches launches, LaunchContexts contexts,
+            RegisteredClientRepository clients, ApplicationEventPublisher events, Clock clock) {
         this.delegate = delegate;
         this.authorizations = authorizations;
         this.consents = consents;
         this.users = users;
         this.launches = launches;
         this.contexts = contexts;
+        this.clients = clients;
+        this.events = events;
+        this.clock = clock;
     }
 
     @Override
@@ -111,8 +124,17 @@ public final class ConsentGrantProvider implements AuthenticationProvider {
         consents.save(record.build());
         decisions.debug("consent: client={} granted {} scope(s), patient in context: {}", code.getClientId(), granted.size(),
                 context.patientId() != null);
+        notifyAuthorized(principal, inFlight.getRegisteredClientId());
         return new OAuth2AuthorizationCodeRequestAuthenticationToken(code.getAuthorizationUri(), code.getClientId(),
                 (Authentication) code.getPrincipal(), code.getAuthorizationCode(), code.getRedirectUri(), code.getState(), granted);
+    }
+
+    /** The account holder hears that an app was given access (issue 8: a notice for every security event). */
+    private void notifyAuthorized(Authentication principal, String registeredClientId) {
+        RegisteredClient client = clients.findById(registeredClientId);
+        users.findByUsername(principal.getName()).ifPresent(user -> events.publishEvent(new AccountNotice(user.id(),
+                AccountNotice.Kind.APP_AUTHORIZED, clock.instant(),
+                Map.of("app", client == null ? registeredClientId : client.getClientName()))));
     }
 
     private GrantContext context(OAuth2AuthorizationConsentAuthenticationToken consent, OAuth2Authorization inFlight,
