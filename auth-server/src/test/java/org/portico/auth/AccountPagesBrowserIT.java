@@ -177,6 +177,8 @@ class AccountPagesBrowserIT extends AccountITSupport {
         type("username", STAFF);
         type("password", STAFF_PASSWORD);
         driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+        // the sign-in must have answered before the next page is asked for
+        wait.until(ExpectedConditions.not(ExpectedConditions.urlContains("/login")));
         driver.get(url("/staff?family=" + invited.family()));
         check("staff-search", language, violations);
         driver.findElement(By.cssSelector("#results a")).click();

@@ -9,6 +9,9 @@ import java.util.Map;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Test;
 import org.portico.auth.identity.AccountEvents;
+import org.portico.auth.identity.UserAccounts;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.crypto.password.PasswordEncoder;
 
 /**
  * The staff side: its own role on the API (HTTP Basic) and the page (session), audited actions, and
@@ -24,6 +27,26 @@ class StaffDeskIT extends AccountITSupport {
         assertThat(staffApi("POST", "/staff/api/patients/it-patient-alice/activation-codes", "it-alice", "it-alice-password").statusCode())
                 .isEqualTo(403);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM enrolment_secrets WHERE patient_id = 'it-patient-alice'").query(Integer.class).single()).isZero();
+    }
+
+    @Test
+    void whenSomeoneGuessesAStaffPasswordOnTheApiThenTheAccountLocksAsOnTheSignInForm(
+            @Autowired UserAccounts users, @Autowired PasswordEncoder encoder) {
+        String username = "staff-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        users.createStaff(username, encoder.encode("the right staff password"), "Guessed Staff");
+        try {
+            assertThat(staffApi("GET", "/staff/api/patients?family=x", username, "the right staff password").statusCode())
+                    .isNotEqualTo(401);
+            for (int i = 0; i < 10; i++) {
+                assertThat(staffApi("GET", "/staff/api/patients?family=x", username, "guess-" + i).statusCode()).isEqualTo(401);
+            }
+            // locked: the right password is refused too, before it is checked
+            assertThat(staffApi("GET", "/staff/api/patients?family=x", username, "the right staff password").statusCode())
+                    .isEqualTo(401);
+        } finally {
+            // the other ITs of this context sign in from the same address
+            jdbc.sql("DELETE FROM login_throttle").update();
+        }
     }
 
     @Test

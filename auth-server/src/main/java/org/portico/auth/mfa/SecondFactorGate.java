@@ -4,6 +4,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.Set;
@@ -35,6 +36,8 @@ public final class SecondFactorGate extends OncePerRequestFilter {
     public static final String MFA_PATH = "/login/mfa";
     public static final String ENROL_PATH = "/account/security/totp";
 
+    private static final String PASSKEY_REGISTRATION_PATH = "/webauthn/register";
+    private static final String FIRST_PASSKEY = SecondFactorGate.class.getName() + ".firstPasskey";
     private static final Set<String> OPEN = Set.of("/login", MFA_PATH, "/logout", "/error", "/favicon.ico");
     private static final Set<String> OPEN_PREFIXES = Set.of("/css/", "/js/");
 
@@ -75,13 +78,29 @@ public final class SecondFactorGate extends OncePerRequestFilter {
             return;
         }
         String userId = user.get().id();
+        HttpSession session = request.getSession(false);
         if (factors.hasAny(userId)) {
+            if (session != null && Boolean.TRUE.equals(session.getAttribute(FIRST_PASSKEY))) {
+                // the passkey registered in this session was the account's first second factor: registering
+                // it proved possession of it, as typing the first TOTP code does at enrolment
+                session.removeAttribute(FIRST_PASSKEY);
+                Factors.completeMfa(request, response);
+                chain.doFilter(request, response);
+                return;
+            }
             if (devices.recognises(request, userId)) {
                 Factors.completeMfa(request, response);
                 chain.doFilter(request, response);
                 return;
             }
             redirectSaving(request, response, MFA_PATH);
+            return;
+        }
+        if ("POST".equals(request.getMethod()) && PASSKEY_REGISTRATION_PATH.equals(request.getServletPath())) {
+            // an account without a second factor registers a passkey: set before the registration answers
+            // (the answer commits the response); it counts only once the account has a factor
+            request.getSession().setAttribute(FIRST_PASSKEY, Boolean.TRUE);
+            chain.doFilter(request, response);
             return;
         }
         if (requiredForClinicalData && asksForClinicalData(request) && !ENROL_PATH.equals(request.getServletPath())) {
