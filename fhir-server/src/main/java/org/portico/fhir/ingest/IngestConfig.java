@@ -45,10 +45,10 @@ class IngestConfig {
 
     @Bean
     Ingestor ingestor(FhirContext fhir, DaoRegistry daos, PlatformTransactionManager transactions, EntityManagerFactory entityManagers,
-            PatientLinks links, PatientMatcher matcher, SourceAdministration administration) {
+            PatientLinks links, PatientMatcher matcher, SourceAdministration administration, SourceRegistry registry) {
         return new Ingestor(fhir, daos, new TransactionTemplate(transactions),
                 SharedEntityManagerCreator.createSharedEntityManager(entityManagers), links, matcher,
-                administration::porticoOrganizationId, Clock.systemUTC());
+                administration::porticoOrganizationId, registry::lock, Clock.systemUTC());
     }
 
     @Bean

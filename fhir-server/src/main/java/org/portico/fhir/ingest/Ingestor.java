@@ -6,6 +6,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.model.DaoMethodOutcome;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.util.FhirTerser;
 import jakarta.persistence.EntityManager;
 import java.time.Clock;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -61,10 +63,14 @@ public final class Ingestor {
     private final Supplier<String> porticoOrganization;
     private final Clock clock;
     private final StoredResources stored;
+    private final Duplicates duplicates;
+    private final java.util.function.Consumer<Source> lock;
     private final EntityManager entityManager;
 
     public Ingestor(FhirContext fhir, DaoRegistry daos, TransactionTemplate transactions, EntityManager entityManager,
-            PatientLinks links, PatientMatcher matcher, Supplier<String> porticoOrganization, Clock clock) {
+            PatientLinks links, PatientMatcher matcher, Supplier<String> porticoOrganization, java.util.function.Consumer<Source> lock,
+            Clock clock) {
+        this.lock = lock;
         this.entityManager = entityManager;
         this.fhir = fhir;
         this.daos = daos;
@@ -74,6 +80,7 @@ public final class Ingestor {
         this.porticoOrganization = porticoOrganization;
         this.clock = clock;
         this.stored = new StoredResources(daos);
+        this.duplicates = new Duplicates(daos);
     }
 
     /** Whether a source may send resources of the type. */
@@ -118,6 +125,12 @@ public final class Ingestor {
         return FhirContext.forR4Cached().getResourceDefinition(resource).getChildByName("identifier");
     }
 
+    /** Whether the resource was stored from the source with this {@code meta.source} URI. */
+    static boolean fromSource(Resource resource, String sourceUri) {
+        String stored = resource.getMeta().getSource();
+        return stored != null && (stored.equals(sourceUri) || stored.startsWith(sourceUri + "#"));
+    }
+
     /** One entry with its identity in the source. */
     private record Keyed(IngestUnit.Entry entry, String type, String sourceId, String key) {}
 
@@ -147,6 +160,8 @@ public final class Ingestor {
         }
 
         IngestReport run() {
+            // one unit of a source at a time: two units sending the same new resource must not both create it
+            lock.accept(source);
             identify();
             Map<String, Set<String>> dependencies = dependencies();
             List<String> order = order(dependencies);
@@ -159,14 +174,27 @@ public final class Ingestor {
                 try {
                     write(keyed, existing.get(key));
                 } catch (BaseServerResponseException refused) {
+                    if (refused.getStatusCode() >= 500 || refused.getStatusCode() == 409) {
+                        throw failed(keyed, refused);
+                    }
                     // the storage refused it (a reference of the wrong type, say): the whole unit rolls back
                     throw IngestReport.rejected(List.of(new IngestReport.Rejection(keyed.entry().label(), keyed.sourceId(),
                             refused.getMessage())));
+                } catch (RuntimeException e) {
+                    throw failed(keyed, e);
                 }
             }
             List<String> provenances = new ArrayList<>();
             targets.forEach((patient, resources) -> provenances.add(provenance(resources)));
             return new IngestReport(source.uri().toString(), items, provenances);
+        }
+
+        /** A fault of the server, not of the input: 500 without its details (they may quote the data). */
+        private InternalErrorException failed(Keyed keyed, RuntimeException e) {
+            log.warn("ingest unit failed: source={} entry={} type={} error={}", source.id(), keyed.entry().label(), keyed.type(),
+                    e.getClass().getSimpleName());
+            return new InternalErrorException("The unit could not be stored (at " + keyed.entry().label()
+                    + "); nothing of it was stored");
         }
 
         /** The type and source id of every entry; refuses types, entries without an id and duplicates. */
@@ -328,6 +356,13 @@ public final class Ingestor {
         }
 
         private void write(Keyed keyed, Resource previous) {
+            if (previous != null && !fromSource(previous, source.uri().toString())) {
+                // another source's fact that this source's resource was found to duplicate: kept as that source sent it
+                String storedId = keyed.type() + "/" + previous.getIdElement().getIdPart();
+                items.add(new IngestReport.Item(keyed.entry().label(), keyed.type(), keyed.sourceId(), IngestReport.Outcome.UNCHANGED, storedId));
+                written.put(keyed.key(), storedId);
+                return;
+            }
             Resource resource = keyed.entry().resource().copy();
             resource.setId(previous == null ? null : keyed.type() + "/" + previous.getIdElement().getIdPart());
             resource.getMeta().setVersionId(null);
@@ -338,6 +373,15 @@ public final class Ingestor {
             }
             carrySourceId(resource, keyed.sourceId());
             String owner = rewriteReferences(resource);
+            if (previous != null) {
+                keepIdentifiers(previous, resource);
+            } else {
+                Resource same = duplicates.of(resource, owner, source.uri().toString(), source.recordIdSystem());
+                if (same != null) {
+                    recordDuplicate(keyed, same, owner);
+                    return;
+                }
+            }
             DaoMethodOutcome outcome = previous == null
                     ? dao(keyed.type()).create(resource, request)
                     : dao(keyed.type()).update(resource, request);
@@ -357,6 +401,35 @@ public final class Ingestor {
             }
             if (result != IngestReport.Outcome.UNCHANGED) {
                 targets.computeIfAbsent(owner == null ? "" : owner, o -> new LinkedHashSet<>()).add(storedId);
+            }
+        }
+
+        /** The fact is stored already (another source's): it gets this source's id, and this unit's Provenance names it. */
+        private void recordDuplicate(Keyed keyed, Resource same, String owner) {
+            Resource merged = same.copy();
+            merged.getMeta().setVersionId(null);
+            merged.getMeta().setLastUpdated(null);
+            carrySourceId(merged, keyed.sourceId());
+            DaoMethodOutcome outcome = dao(keyed.type()).update(merged, request);
+            entityManager.flush();
+            String storedId = keyed.type() + "/" + outcome.getId().getIdPart();
+            IngestReport.Outcome result = outcome.isNop() ? IngestReport.Outcome.UNCHANGED : IngestReport.Outcome.UPDATED;
+            items.add(new IngestReport.Item(keyed.entry().label(), keyed.type(), keyed.sourceId(), result, storedId));
+            written.put(keyed.key(), storedId);
+            if (result != IngestReport.Outcome.UNCHANGED) {
+                targets.computeIfAbsent(owner, o -> new LinkedHashSet<>()).add(storedId);
+            }
+        }
+
+        /** A resend never drops the ids other sources' duplicates added to the resource. */
+        private void keepIdentifiers(Resource previous, Resource resource) {
+            List<Identifier> current = identifiers(resource);
+            for (Identifier identifier : identifiers(previous)) {
+                boolean present = current.stream().anyMatch(i -> Objects.equals(i.getSystem(), identifier.getSystem())
+                        && Objects.equals(i.getValue(), identifier.getValue()));
+                if (!present && !source.recordIdSystem().equals(identifier.getSystem())) {
+                    identifierChild(resource).getMutator().addValue(resource, identifier.copy());
+                }
             }
         }
 

@@ -46,6 +46,11 @@ public final class SourceRegistry {
         return all().stream().flatMap(s -> s.mrnSystems().stream()).distinct().toList();
     }
 
+    /** Locks the source's row until the caller's transaction ends: its units are stored one at a time. */
+    public void lock(Source source) {
+        jdbc.query("SELECT id FROM portico_ingest_source WHERE id = ? FOR UPDATE", (rs, i) -> rs.getString(1), source.id());
+    }
+
     void insert(Source source, Instant now) {
         jdbc.update("INSERT INTO portico_ingest_source (" + COLUMNS + ", registered, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 source.id(), source.name(), source.uri().toString(), source.clientId(), source.organizationId(),

@@ -175,6 +175,32 @@ class IngestIT extends IngestItSupport {
     }
 
     @Test
+    void whenAResourceChangesThenOnlyItGetsANewVersion() throws Exception {
+        String bundle = bundle("ehr-a", 6);
+        assertThat(push(CLIENT_A, bundle).statusCode()).isEqualTo(200);
+        ObjectNode changed = (ObjectNode) JSON.readTree(bundle);
+        // a vital sign: no other source sent it (shared facts are laboratory results, problems, allergies, medications)
+        ObjectNode observation = null;
+        for (JsonNode entry : changed.path("entry")) {
+            if (observation == null && entry.path("resource").path("category").toString().contains("vital-signs")) {
+                observation = (ObjectNode) entry.path("resource");
+            }
+        }
+        assertThat(observation).isNotNull();
+        observation.put("status", observation.path("status").asText().equals("amended") ? "final" : "amended");
+        long versions = versions();
+        HttpResponse<String> r = push(CLIENT_A, changed.toString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode report = json(r);
+        assertThat(count(report, "updated")).isEqualTo(1);
+        assertThat(count(report, "created")).isZero();
+        assertThat(versions()).isEqualTo(versions + 1 + provenances(report).size());
+        String stored = stored(report, observation.path("id").asText());
+        assertThat(json(get("/" + stored, backend("reader", "system/*.rs"))).path("status").asText())
+                .isEqualTo(observation.path("status").asText());
+    }
+
+    @Test
     void whenAnEntryIsRejectedThenTheAnswerNamesItAndNothingIsStored() throws Exception {
         ObjectNode bundle = (ObjectNode) JSON.readTree(bundle("ehr-a", 3));
         ObjectNode broken = ((ObjectNode) first(bundle, "Observation")).deepCopy();
@@ -247,14 +273,20 @@ class IngestIT extends IngestItSupport {
         HttpResponse<String> second = post("/$ingest-ndjson", backend(CLIENT_B, SOURCE_SCOPE), NDJSON, String.join("\n", data) + "\n");
         assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
         JsonNode report = json(second);
-        assertThat(count(report, "created")).isEqualTo(data.size());
+        // facts another source sent before are not stored twice: that source's resource is updated
+        assertThat(count(report, "created") + count(report, "updated")).isEqualTo(data.size());
 
         String record = stored(json(first), first(JSON.readTree(bundle), "Patient").path("resource").path("id").asText());
         String unified = unifiedOf(record.substring("Patient/".length()));
         JsonNode observation = first(JSON.readTree(bundle), "Observation").path("resource");
         JsonNode storedObservation = json(get("/" + stored(report, observation.path("id").asText()), backend("reader", "system/*.rs")));
         assertThat(storedObservation.path("subject").path("reference").asText()).isEqualTo("Patient/" + unified);
-        assertThat(storedObservation.path("meta").path("source").asText()).startsWith(sourceB.path("meta_source").asText());
+        // B's own resource, or the same fact sent by A before (then stored once, carrying B's id too)
+        assertThat(storedObservation.path("identifier").toString())
+                .contains(sourceB.path("record_id_system").asText()).contains(observation.path("id").asText());
+        assertThat(storedObservation.path("meta").path("source").asText())
+                .matches("(" + java.util.regex.Pattern.quote(sourceB.path("meta_source").asText()) + "|"
+                        + java.util.regex.Pattern.quote(sourceA.path("meta_source").asText()) + ").*");
 
         long versions = versions();
         HttpResponse<String> again = post("/$ingest-ndjson", backend(CLIENT_B, SOURCE_SCOPE), NDJSON, String.join("\n", data));

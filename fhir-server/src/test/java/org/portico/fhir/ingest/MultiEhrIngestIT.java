@@ -18,7 +18,8 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The acceptance data (the same people as two or three EHRs see them, {@code manifest.json} the
  * ground truth) ingested through the Bundle channel: every person is one unified Patient, no two
- * people share one, and ingesting everything again creates no version. Everything it knows about the
+ * people share one, every fact two sources sent is stored once with both sources' Provenance, and
+ * ingesting everything again creates no version. Everything it knows about the
  * data comes from the manifest, so it runs unchanged on other data of the same shape.
  */
 class MultiEhrIngestIT extends IngestItSupport {
@@ -32,11 +33,17 @@ class MultiEhrIngestIT extends IngestItSupport {
     void whenEveryEhrIsIngestedThenEachPersonIsOneUnifiedPatientAndASecondIngestChangesNothing() throws Exception {
         JsonNode manifest = JSON.readTree(resource(DATA + "manifest.json"));
         Map<String, String> recordIdSystems = new HashMap<>();
+        Map<String, String> organizations = new HashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = manifest.path("sources").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> source = it.next();
-            register(source.getValue().path("name").asText(), source.getValue().path("meta_source").asText(),
+            JsonNode registered = register(source.getValue().path("name").asText(), source.getValue().path("meta_source").asText(),
                     client(source.getKey()), source.getValue().path("record_id_system").asText(),
                     source.getValue().path("mrn_system").asText());
+            for (JsonNode p : registered.path("parameter")) {
+                if (p.path("name").asText().equals("organization")) {
+                    organizations.put(source.getKey(), p.path("valueReference").path("reference").asText());
+                }
+            }
             recordIdSystems.put(source.getKey(), source.getValue().path("record_id_system").asText());
         }
         List<String[]> files = files(manifest);
@@ -61,6 +68,34 @@ class MultiEhrIngestIT extends IngestItSupport {
         }
         assertThat(resources("Patient") - patientsBefore).as("a source record per record, a unified Patient per person")
                 .isEqualTo(countRecords(manifest) + manifest.path("patients").size());
+
+        // a fact two sources sent is one resource, and the Provenance of each source's unit names it
+        String reader = backend("reader", "system/*.rs");
+        int duplicates = 0;
+        for (JsonNode person : manifest.path("patients")) {
+            for (JsonNode duplicate : person.path("duplicates")) {
+                String type = duplicate.path("resourceType").asText();
+                String original = storedId(type, recordIdSystems.get(duplicate.path("original").path("source").asText()),
+                        duplicate.path("original").path("id").asText(), reader);
+                String copy = storedId(type, recordIdSystems.get(duplicate.path("copy").path("source").asText()),
+                        duplicate.path("copy").path("id").asText(), reader);
+                assertThat(copy).as("%s stored once", duplicate).isEqualTo(original);
+                Set<String> authors = new HashSet<>();
+                for (JsonNode entry : json(get("/Provenance?target=" + original + "&_count=50", reader)).path("entry")) {
+                    for (JsonNode agent : entry.path("resource").path("agent")) {
+                        if (agent.path("type").toString().contains("\"author\"")) {
+                            authors.add(agent.path("who").path("reference").asText());
+                        }
+                    }
+                }
+                // a fact all three sent is two pairs in the manifest
+                assertThat(authors).as("the sources of %s", original).contains(
+                        organizations.get(duplicate.path("original").path("source").asText()),
+                        organizations.get(duplicate.path("copy").path("source").asText()));
+                duplicates++;
+            }
+        }
+        assertThat(duplicates).isPositive();
 
         long versions = versions();
         long provenances = resources("Provenance");
@@ -98,6 +133,13 @@ class MultiEhrIngestIT extends IngestItSupport {
             n += person.path("records").size();
         }
         return n;
+    }
+
+    /** The id of the one stored resource carrying {@code system|value}. */
+    private String storedId(String type, String system, String value, String token) throws Exception {
+        JsonNode found = json(get("/" + type + "?identifier=" + system + "%7C" + value, token));
+        assertThat(found.path("entry").size()).as("%s %s|%s", type, system, value).isEqualTo(1);
+        return type + "/" + found.path("entry").path(0).path("resource").path("id").asText();
     }
 
     private String unifiedOfSourceRecord(String recordIdSystem, String sourceId) throws Exception {
