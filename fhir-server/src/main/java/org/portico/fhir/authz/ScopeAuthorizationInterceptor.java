@@ -11,6 +11,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.PolicyEnum;
+import ca.uhn.fhir.rest.server.interceptor.auth.RuleBuilder;
 import java.util.List;
 import java.util.Set;
 import org.portico.fhir.security.BearerTokenInterceptor;
@@ -35,8 +36,11 @@ public final class ScopeAuthorizationInterceptor extends AuthorizationIntercepto
             RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.DELETE, RestOperationTypeEnum.PATCH,
             RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE, RestOperationTypeEnum.META);
 
+    private static final String ADMITTED_OPERATION = ScopeAuthorizationInterceptor.class.getName() + ".admittedOperation";
+
     private final TokenAccess access;
     private final BulkExportAuthorization bulk;
+    private final List<AdmittedOperation> admitted;
 
     public ScopeAuthorizationInterceptor(TokenAccess access) {
         this(access, null);
@@ -44,9 +48,15 @@ public final class ScopeAuthorizationInterceptor extends AuthorizationIntercepto
 
     /** With Bulk Data export ({@code $export}, its status and files) decided by {@code bulk} (ADR 0013). */
     public ScopeAuthorizationInterceptor(TokenAccess access, BulkExportAuthorization bulk) {
+        this(access, bulk, List.of());
+    }
+
+    /** And server operations that decide their own admission ({@link AdmittedOperation}: ingest, ADR 0017). */
+    public ScopeAuthorizationInterceptor(TokenAccess access, BulkExportAuthorization bulk, List<AdmittedOperation> admitted) {
         super(PolicyEnum.DENY);
         this.access = access;
         this.bulk = bulk;
+        this.admitted = List.copyOf(admitted);
     }
 
     /**
@@ -73,6 +83,15 @@ public final class ScopeAuthorizationInterceptor extends AuthorizationIntercepto
             bulk.admit(request);
             return;
         }
+        if (op == RestOperationTypeEnum.EXTENDED_OPERATION_SERVER) {
+            for (AdmittedOperation operation : admitted) {
+                if (operation.handles(request)) {
+                    operation.admit(request);
+                    request.getUserData().put(ADMITTED_OPERATION, request.getOperation());
+                    return;
+                }
+            }
+        }
         if (op == RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE && SUPPORTED_OPERATIONS.contains(request.getOperation())) {
             return;
         }
@@ -82,6 +101,12 @@ public final class ScopeAuthorizationInterceptor extends AuthorizationIntercepto
 
     @Override
     public List<IAuthRule> buildRuleList(RequestDetails request) {
+        Object operation = request.getUserData().get(ADMITTED_OPERATION);
+        if (operation instanceof String name && name.equals(request.getOperation())
+                && request.getRestOperationType() == RestOperationTypeEnum.EXTENDED_OPERATION_SERVER) {
+            return new RuleBuilder().allow(name).operation().named(name).onServer().andAllowAllResponses()
+                    .andThen().denyAll("no scope grants this request").build();
+        }
         List<IAuthRule> rules = access.of(request).rules();
         return bulk == null ? rules : bulk.rules(request, rules);
     }

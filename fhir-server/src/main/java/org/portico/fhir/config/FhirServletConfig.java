@@ -34,6 +34,9 @@ import org.portico.fhir.authz.IncludeFilter;
 import org.portico.fhir.authz.PatientCompartmentNarrowing;
 import org.portico.fhir.authz.ScopeAuthorizationInterceptor;
 import org.portico.fhir.authz.SensitiveData;
+import org.portico.fhir.authz.SourceRecords;
+import org.portico.fhir.ingest.IngestAuthorization;
+import org.portico.fhir.ingest.IngestProvider;
 import org.portico.fhir.authz.TokenAccess;
 import org.portico.fhir.capability.BulkDataCapability;
 import org.portico.fhir.capability.SmartCapabilityInterceptor;
@@ -112,7 +115,9 @@ class FhirServletConfig {
             BulkExportAuthorization bulkAuthorization,
             UsCoreContract usCore,
             DirectoryEntries directoryEntries,
-            BulkExportLocations bulkLocations) {
+            BulkExportLocations bulkLocations,
+            IngestProvider ingest,
+            IngestAuthorization ingestAuthorization) {
         systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
         RestfulServer server = new RestfulServer(systemDao.getContext());
         // AuditEvents come from the audit log (ADR 0012), not from HAPI's tables
@@ -123,6 +128,8 @@ class FhirServletConfig {
         server.registerProvider(systemProvider);
         // Bulk Data export (ADR 0013): HAPI's provider and batch2 job, Portico's rules
         server.registerProvider(bulkExport);
+        // sources and ingestion (ADR 0017)
+        server.registerProvider(ingest);
         JpaCapabilityStatementProvider capabilities = new JpaCapabilityStatementProvider(
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport);
         capabilities.setImplementationDescription("Portico FHIR server");
@@ -138,10 +145,12 @@ class FhirServletConfig {
         server.registerInterceptor(new GranularSearchNarrowing(tokenAccess));
         server.registerInterceptor(new SensitiveData(tokenAccess));
         server.registerInterceptor(new DirectoryNarrowing(tokenAccess, directoryEntries));
-        ScopeAuthorizationInterceptor authorization = new ScopeAuthorizationInterceptor(tokenAccess, bulkAuthorization);
+        ScopeAuthorizationInterceptor authorization = new ScopeAuthorizationInterceptor(tokenAccess, bulkAuthorization,
+                List.of(ingestAuthorization));
         server.registerInterceptor(authorization);
         server.registerInterceptor(bulkAuthorization);
         server.registerInterceptor(bulkLocations);
+        server.registerInterceptor(new SourceRecords(tokenAccess));
         server.registerInterceptor(new IncludeFilter(authorization));
         server.registerInterceptor(new MalformedSearchInterceptor());
         server.registerInterceptor(new SearchSizeLimit());

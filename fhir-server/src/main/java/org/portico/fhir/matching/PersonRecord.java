@@ -22,8 +22,8 @@ import org.hl7.fhir.r4.model.StringType;
  * accents, punctuation or prefixes; US ZIP codes to five digits (a lost leading zero restored); phone
  * numbers to their last ten digits; street lines with the usual abbreviations expanded.
  *
- * @param identifiers cross-source identifiers only (system -> values): SSN, driver's licence, passport
- *                    and the like, never a source's own MRN system
+ * @param identifiers identifiers by system (system -> normalised values), less the systems the caller says
+ *                    identify records within one source
  */
 public record PersonRecord(
         Set<String> families,
@@ -118,10 +118,10 @@ public record PersonRecord(
             if (system == null || identifier.getValue() == null || sourceIdentifierSystems.contains(system)) {
                 continue;
             }
-            if (CROSS_SOURCE_SYSTEMS.contains(system) || system.startsWith(DRIVERS_LICENSE_PREFIX)) {
-                identifiers.computeIfAbsent(system, s -> new LinkedHashSet<>())
-                        .add(identifier.getValue().replaceAll("[\\s-]", "").toUpperCase(Locale.ROOT));
-            }
+            // any system both records use is evidence: SSN, licence, passport, and one source's MRN carried
+            // by another's record (a referral, a shared registry)
+            identifiers.computeIfAbsent(system, s -> new LinkedHashSet<>())
+                    .add(identifier.getValue().replaceAll("[\\s-]", "").toUpperCase(Locale.ROOT));
         }
         LocalDate birthDate = patient.hasBirthDateElement() && patient.getBirthDateElement().getValueAsString() != null
                 && patient.getBirthDateElement().getValueAsString().length() == 10

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class MatchScorerTest {
 
-    static final String DATA = "fhir-multi-ehr/";
+    static final String DATA = "ingest/fhir-multi-ehr/";
     static final MatchScorer SCORER = new MatchScorer(Nicknames.load());
 
     /** One source record: who it really is (manifest), which source, the Patient. */

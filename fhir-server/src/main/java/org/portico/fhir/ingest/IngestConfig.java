@@ -1,0 +1,65 @@
+package org.portico.fhir.ingest;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import jakarta.persistence.EntityManagerFactory;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.portico.fhir.audit.AuditSchema;
+import org.portico.fhir.authz.TokenAccess;
+import org.portico.fhir.config.PorticoFhirProperties;
+import org.portico.fhir.matching.MatchScorer;
+import org.portico.fhir.matching.Nicknames;
+import org.portico.fhir.matching.PatientLinks;
+import org.portico.fhir.matching.PatientMatcher;
+import org.portico.fhir.matching.ScoringMatcher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.orm.jpa.SharedEntityManagerCreator;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Sources, ingestion and matching (ADR 0017). The tables come with the audit schema's migrations. */
+@Configuration(proxyBeanMethods = false)
+class IngestConfig {
+
+    @Bean
+    SourceRegistry sourceRegistry(DataSource dataSource, AuditSchema schema) {
+        return new SourceRegistry(new JdbcTemplate(dataSource));
+    }
+
+    @Bean
+    PatientLinks patientLinks(DataSource dataSource, AuditSchema schema) {
+        return new PatientLinks(new JdbcTemplate(dataSource));
+    }
+
+    @Bean
+    PatientMatcher patientMatcher(DaoRegistry daos, PatientLinks links) {
+        return new ScoringMatcher(new StoredCandidates(daos, links), new MatchScorer(Nicknames.load()));
+    }
+
+    @Bean
+    SourceAdministration sourceAdministration(DaoRegistry daos, SourceRegistry registry, PlatformTransactionManager transactions,
+            PorticoFhirProperties properties) {
+        return new SourceAdministration(daos, registry, new TransactionTemplate(transactions), properties.baseUrl(), Clock.systemUTC());
+    }
+
+    @Bean
+    Ingestor ingestor(FhirContext fhir, DaoRegistry daos, PlatformTransactionManager transactions, EntityManagerFactory entityManagers,
+            PatientLinks links, PatientMatcher matcher, SourceAdministration administration, SourceRegistry registry) {
+        return new Ingestor(fhir, daos, new TransactionTemplate(transactions),
+                SharedEntityManagerCreator.createSharedEntityManager(entityManagers), links, matcher,
+                administration::porticoOrganizationId, registry::lock, Clock.systemUTC());
+    }
+
+    @Bean
+    IngestAuthorization ingestAuthorization(TokenAccess access, SourceRegistry registry) {
+        return new IngestAuthorization(access, registry);
+    }
+
+    @Bean
+    IngestProvider ingestProvider(FhirContext fhir, SourceAdministration administration, IngestAuthorization authorization, Ingestor ingestor) {
+        return new IngestProvider(fhir, administration, authorization, ingestor);
+    }
+}
