@@ -30,6 +30,8 @@ class SensitiveDataIT extends AuthzItSupport {
     static final String PSY = SensitiveData.ACT_CODE + "|PSY";
     static final String SCOPES = "patient/Patient.rs patient/Condition.rs patient/Observation.rs";
 
+    /** A patient of this test's own: the shared patients A and B carry other tests' data. */
+    static String c;
     static String psyCondition;
     static String ethCondition;
     static String restrictedObservation;
@@ -39,6 +41,9 @@ class SensitiveDataIT extends AuthzItSupport {
     void labelledData() {
         synchronized (SensitiveDataIT.class) {
             if (psyCondition == null) {
+                org.hl7.fhir.r4.model.Patient patient = new org.hl7.fhir.r4.model.Patient();
+                patient.addName().setFamily("Sensitive").addGiven("Casey");
+                c = create(patient);
                 Condition psy = condition("Depressive episode");
                 psy.getMeta().addSecurity(new Coding(SensitiveData.ACT_CODE, "PSY", "psychiatry information sensitivity"));
                 psyCondition = create(psy);
@@ -50,7 +55,7 @@ class SensitiveDataIT extends AuthzItSupport {
                 restricted.setCode(new CodeableConcept(new Coding("http://loinc.org", "5221-7", "HIV 1 Ab")));
                 restricted.addCategory(new CodeableConcept(new Coding(
                         "http://terminology.hl7.org/CodeSystem/observation-category", "laboratory", "Laboratory")));
-                restricted.setSubject(new Reference("Patient/" + a.id()));
+                restricted.setSubject(new Reference("Patient/" + c));
                 restricted.getMeta().addSecurity(new Coding(SensitiveData.CONFIDENTIALITY, "R", "restricted"));
                 restrictedObservation = create(restricted);
                 plainCondition = create(condition("Sprained ankle"));
@@ -59,11 +64,11 @@ class SensitiveDataIT extends AuthzItSupport {
     }
 
     private Condition condition(String text) {
-        Condition c = new Condition();
-        c.setCode(new CodeableConcept().setText(text));
-        c.addCategory(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/condition-category", "problem-list-item", null)));
-        c.setSubject(new Reference("Patient/" + a.id()));
-        return c;
+        Condition condition = new Condition();
+        condition.setCode(new CodeableConcept().setText(text));
+        condition.addCategory(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/condition-category", "problem-list-item", null)));
+        condition.setSubject(new Reference("Patient/" + c));
+        return condition;
     }
 
     private String create(org.hl7.fhir.instance.model.api.IBaseResource resource) {
@@ -89,24 +94,24 @@ class SensitiveDataIT extends AuthzItSupport {
 
     @Test
     void whenTheGrantDoesNotListTheLabelThenEverySearchLeavesItOutAndCountsOnlyTheRest() throws Exception {
-        String token = token(a.id(), SCOPES, null);
-        HttpResponse<String> search = get("/Condition?patient=" + a.id() + "&_total=accurate&_count=500", token);
+        String token = token(c, SCOPES, null);
+        HttpResponse<String> search = get("/Condition?patient=" + c + "&_total=accurate&_count=500", token);
         List<String> found = ids(search);
         assertThat(found).contains("Condition/" + plainCondition)
                 .doesNotContain("Condition/" + psyCondition, "Condition/" + ethCondition);
         assertThat(json(search).path("total").asInt()).as("the total counts only what the token may see").isEqualTo(found.size());
 
-        assertThat(ids(send("POST", "/Condition/_search", token, "patient=" + a.id() + "&_count=500")))
+        assertThat(ids(send("POST", "/Condition/_search", token, "patient=" + c + "&_count=500")))
                 .contains("Condition/" + plainCondition).doesNotContain("Condition/" + psyCondition);
-        assertThat(ids(get("/Observation?patient=" + a.id() + "&code=http://loinc.org%7C5221-7", token))).isEmpty();
+        assertThat(ids(get("/Observation?patient=" + c + "&code=http://loinc.org%7C5221-7", token))).isEmpty();
         // the client cannot undo the narrowing by asking for the label
-        assertThat(ids(get("/Condition?patient=" + a.id() + "&_security=" + PSY.replace("|", "%7C"), token))).isEmpty();
+        assertThat(ids(get("/Condition?patient=" + c + "&_security=" + PSY.replace("|", "%7C"), token))).isEmpty();
         // includes and $everything
-        assertThat(ids(get("/Patient?_id=" + a.id() + "&_revinclude=Condition:subject&_count=500", token)))
+        assertThat(ids(get("/Patient?_id=" + c + "&_revinclude=Condition:subject&_count=500", token)))
                 .contains("Condition/" + plainCondition).doesNotContain("Condition/" + psyCondition);
-        String everything = token(a.id(), "patient/*.rs", null);
+        String everything = token(c, "patient/*.rs", null);
         List<String> all = new ArrayList<>();
-        HttpResponse<String> page = get("/Patient/" + a.id() + "/$everything?_count=1000", everything);
+        HttpResponse<String> page = get("/Patient/" + c + "/$everything?_count=1000", everything);
         all.addAll(ids(page));
         assertThat(all).contains("Condition/" + plainCondition)
                 .doesNotContain("Condition/" + psyCondition, "Observation/" + restrictedObservation);
@@ -114,7 +119,7 @@ class SensitiveDataIT extends AuthzItSupport {
 
     @Test
     void whenTheGrantDoesNotListTheLabelThenAReadIsANotFoundLikeAnUnknownId() throws Exception {
-        String token = token(a.id(), SCOPES, null);
+        String token = token(c, SCOPES, null);
         HttpResponse<String> hidden = get("/Condition/" + psyCondition, token);
         HttpResponse<String> unknown = get("/Condition/no-such-condition-x", token);
         // an id the token may not know exists answers as a denial does (ScopeAuthorizationInterceptor)
@@ -131,9 +136,9 @@ class SensitiveDataIT extends AuthzItSupport {
 
     @Test
     void whenTheGrantListsTheLabelThenThatLabelIsSeenAndNoOther() throws Exception {
-        String token = token(a.id(), SCOPES, List.of(PSY));
+        String token = token(c, SCOPES, List.of(PSY));
         assertThat(get("/Condition/" + psyCondition, token).statusCode()).isEqualTo(200);
-        assertThat(ids(get("/Condition?patient=" + a.id() + "&_count=500", token)))
+        assertThat(ids(get("/Condition?patient=" + c + "&_count=500", token)))
                 .contains("Condition/" + psyCondition).doesNotContain("Condition/" + ethCondition);
         assertThat(get("/Observation/" + restrictedObservation, token).statusCode()).isEqualTo(403);
         // patient B's grant listing the label still sees nothing of A
@@ -145,13 +150,13 @@ class SensitiveDataIT extends AuthzItSupport {
         String system = token(null, "system/Condition.rs system/Observation.rs", null);
         assertThat(get("/Condition/" + psyCondition, system).statusCode()).isEqualTo(200);
         assertThat(get("/Observation/" + restrictedObservation, system).statusCode()).isEqualTo(200);
-        assertThat(ids(get("/Condition?patient=" + a.id() + "&_count=500", system))).contains("Condition/" + psyCondition);
+        assertThat(ids(get("/Condition?patient=" + c + "&_count=500", system))).contains("Condition/" + psyCondition);
     }
 
     @Test
     void whenTheClaimIsMalformedThenTheTokenIsRefused() throws Exception {
-        JWTClaimsSet.Builder notAList = TOKENS.claims(a.id(), SCOPES).claim(SmartClaims.SENSITIVE, PSY);
+        JWTClaimsSet.Builder notAList = TOKENS.claims(c, SCOPES).claim(SmartClaims.SENSITIVE, PSY);
         assertThat(get("/Condition/" + plainCondition, TOKENS.sign(notAList.build())).statusCode()).isEqualTo(401);
-        assertThat(get("/Condition/" + plainCondition, token(a.id(), SCOPES, List.of("PSY"))).statusCode()).isEqualTo(401);
+        assertThat(get("/Condition/" + plainCondition, token(c, SCOPES, List.of("PSY"))).statusCode()).isEqualTo(401);
     }
 }
