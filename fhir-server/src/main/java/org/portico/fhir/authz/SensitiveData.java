@@ -46,7 +46,8 @@ public final class SensitiveData {
             ACT_CODE + "|STD", ACT_CODE + "|HIV", ACT_CODE + "|SDV");
 
     private static final Logger decisions = LoggerFactory.getLogger("org.portico.fhir.authz");
-    private static final Set<RestOperationTypeEnum> READS = Set.of(RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD);
+    private static final Set<RestOperationTypeEnum> READS = Set.of(RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD,
+            RestOperationTypeEnum.HISTORY_INSTANCE);
 
     private final TokenAccess access;
 
@@ -77,7 +78,12 @@ public final class SensitiveData {
         Map<String, String[]> params = new HashMap<>(request.getParameters());
         // one parameter, the labels comma-separated: HAPI's :not excludes a resource carrying any of them
         // in a single NOT IN subquery (SensitiveDataIT shows that two labels are both excluded)
-        params.put("_security:not", new String[] {String.join(",", withheld.stream().sorted().toList())});
+        // added to the client's own :not values (parameters repeat as AND), never in place of them
+        params.merge("_security:not", new String[] {String.join(",", withheld.stream().sorted().toList())}, (theirs, ours) -> {
+            String[] both = java.util.Arrays.copyOf(theirs, theirs.length + 1);
+            both[theirs.length] = ours[0];
+            return both;
+        });
         request.setParameters(params);
     }
 

@@ -34,6 +34,8 @@ class SensitiveDataIT extends AuthzItSupport {
     static String c;
     static String psyCondition;
     static String ethCondition;
+    /** labelled, but not sensitive: test data (v3-ActReason HTEST) */
+    static String testDataCondition;
     static String restrictedObservation;
     static String plainCondition;
 
@@ -50,6 +52,9 @@ class SensitiveDataIT extends AuthzItSupport {
                 Condition eth = condition("Alcohol use disorder");
                 eth.getMeta().addSecurity(new Coding(SensitiveData.ACT_CODE, "ETH", "substance abuse information sensitivity"));
                 ethCondition = create(eth);
+                Condition testData = condition("Test record");
+                testData.getMeta().addSecurity(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActReason", "HTEST", "test health data"));
+                testDataCondition = create(testData);
                 Observation restricted = new Observation();
                 restricted.setStatus(Observation.ObservationStatus.FINAL);
                 restricted.setCode(new CodeableConcept(new Coding("http://loinc.org", "5221-7", "HIV 1 Ab")));
@@ -106,6 +111,10 @@ class SensitiveDataIT extends AuthzItSupport {
         assertThat(ids(get("/Observation?patient=" + c + "&code=http://loinc.org%7C5221-7", token))).isEmpty();
         // the client cannot undo the narrowing by asking for the label
         assertThat(ids(get("/Condition?patient=" + c + "&_security=" + PSY.replace("|", "%7C"), token))).isEmpty();
+        // a label outside the sensitive set is no reason to withhold; the client's own :not stays in force
+        assertThat(found).contains("Condition/" + testDataCondition);
+        assertThat(ids(get("/Condition?patient=" + c + "&_count=500&_security:not=http://terminology.hl7.org/CodeSystem/v3-ActReason%7CHTEST", token)))
+                .contains("Condition/" + plainCondition).doesNotContain("Condition/" + psyCondition, "Condition/" + testDataCondition);
         // includes and $everything
         assertThat(ids(get("/Patient?_id=" + c + "&_revinclude=Condition:subject&_count=500", token)))
                 .contains("Condition/" + plainCondition).doesNotContain("Condition/" + psyCondition);
@@ -129,6 +138,7 @@ class SensitiveDataIT extends AuthzItSupport {
         assertThat(get("/Condition/" + psyCondition + "/_history/1", token).statusCode()).isEqualTo(403);
         assertThat(get("/Observation/" + restrictedObservation, token).statusCode()).isEqualTo(403);
         HttpResponse<String> history = get("/Condition/" + psyCondition + "/_history", token);
+        assertThat(history.statusCode()).isEqualTo(403);
         assertThat(history.body()).doesNotContain("Depressive");
         // the unlabelled twin reads as usual
         assertThat(get("/Condition/" + plainCondition, token).statusCode()).isEqualTo(200);
