@@ -10,5 +10,6 @@ import java.util.List;
  * @param evidence one line per compared field, e.g. {@code birthDate=exact(+14.8)}; no PHI, fit for an
  *                 operator's review queue and the link table
  * @param guard    why a high score was not enough to link (a missing agreement), or null
+ * @param sharedIdentifier whether an identifier of one record is the other's too (same system and value)
  */
-public record Match(double score, MatchDecision decision, List<String> evidence, String guard) {}
+public record Match(double score, MatchDecision decision, List<String> evidence, String guard, boolean sharedIdentifier) {}

@@ -107,7 +107,8 @@ public final class MatchScorer {
         } else {
             decision = MatchDecision.DISTINCT;
         }
-        return new Match(Math.round(score * 10) / 10.0, decision, List.copyOf(evidence), score >= LINK_THRESHOLD ? guard : null);
+        return new Match(Math.round(score * 10) / 10.0, decision, List.copyOf(evidence), score >= LINK_THRESHOLD ? guard : null,
+                identifiers == Level.EXACT);
     }
 
     private static boolean agrees(Level level) {

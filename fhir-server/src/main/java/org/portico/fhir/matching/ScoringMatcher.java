@@ -40,7 +40,7 @@ public final class ScoringMatcher implements PatientMatcher {
         // an identifier of the record that also belongs to someone the evidence does not link is a conflict
         // (a mistyped cross-reference, a shared family number): an operator decides
         long conflicts = bestByPerson.values().stream()
-                .filter(m -> m.decision() != MatchDecision.LINK && m.evidence().contains("identifier=exact(+19.9)")).count();
+                .filter(m -> m.decision() != MatchDecision.LINK && m.sharedIdentifier()).count();
         if (links.size() == 1 && conflicts > 0) {
             return new NewPerson("review: an identifier also belongs to " + conflicts + " other person(s)");
         }
