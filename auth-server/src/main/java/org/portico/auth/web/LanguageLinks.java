@@ -1,27 +1,17 @@
 package org.portico.auth.web;
 
-import org.springframework.web.bind.annotation.ControllerAdvice;
-import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
- * The two links of the language switch ({@code fragments/lang.html}): the current page with its query
- * kept (the consent page's parameters must survive) and {@code lang} set.
+ * The link of the language switch ({@code fragments/lang.html}, as {@code ${@languageLinks.to('es')}}): the
+ * current page with its query kept (the consent page's parameters must survive) and {@code lang} set.
+ * Called by the template, so only pages that show the switch build it, never JSON endpoints.
  */
-@ControllerAdvice
-class LanguageLinks {
+@Component("languageLinks")
+public class LanguageLinks {
 
-    @ModelAttribute("langEn")
-    String english() {
-        return link("en");
-    }
-
-    @ModelAttribute("langEs")
-    String spanish() {
-        return link("es");
-    }
-
-    private static String link(String language) {
+    public String to(String language) {
         return ServletUriComponentsBuilder.fromCurrentRequest()
                 .replaceQueryParam(LocaleConfig.PARAM, language)
                 .build()
