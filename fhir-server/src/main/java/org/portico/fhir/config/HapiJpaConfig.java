@@ -21,7 +21,9 @@ import java.util.Properties;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
@@ -56,6 +58,17 @@ class HapiJpaConfig {
         settings.setEnableTaskBulkImportJobExecution(false);
         settings.setEnableTaskResourceReindexing(false);
         return settings;
+    }
+
+    /**
+     * HAPI's storage parser with a cache of parsed resources keyed by their stored text (see
+     * {@link ParsedResourceCache}); primary, so that every HAPI component that parses stored resources
+     * uses it.
+     */
+    @Bean
+    @Primary
+    ParsedResourceCache parsedResourceCache(@Value("${portico.fhir.parse-cache.max-chars:4000000}") long maxChars) {
+        return new ParsedResourceCache(maxChars);
     }
 
     /**

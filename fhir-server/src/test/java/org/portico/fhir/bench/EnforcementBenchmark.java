@@ -22,6 +22,7 @@ import org.portico.fhir.PostgresTestDatabase;
 import org.portico.fhir.TestPatients;
 import org.portico.fhir.TestPatients.TestPatient;
 import org.portico.fhir.audit.AuditLog;
+import org.portico.fhir.config.ParsedResourceCache;
 import org.portico.fhir.security.TestTokens;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
@@ -38,13 +39,23 @@ import org.springframework.context.ConfigurableApplicationContext;
  * <p>Run with {@code bin/bench enforcement}. System properties: {@code bench.threads} (16),
  * {@code bench.seconds} (10 per measurement), {@code bench.rounds} (3), {@code bench.warmup} (30 s
  * per side and workload), {@code bench.only} (workload names to run, by prefix, comma-separated:
- * {@code "read Patient,search Obs"}). Any non-200 answer is counted and printed; a run with errors is not a result.
+ * {@code "read Patient,search Obs"}), {@code bench.compare} ({@code open}: secured against open;
+ * {@code parse-cache}: secured with the parsed-resource cache against secured without it, see
+ * {@link ParsedResourceCache}). Any non-200 answer is counted and printed; a run with errors is not a result.
  */
 public final class EnforcementBenchmark {
 
     private static ServerCpu cpu;
 
     private record Workload(String name, String path) {}
+
+    /** One side of a comparison: a FHIR base, the token it is called with (or none), what to set before it runs. */
+    private record Side(String label, String base, String token, Runnable before) {
+        Sample run(HttpClient http, Workload w, int threads, int seconds) throws InterruptedException {
+            before.run();
+            return EnforcementBenchmark.run(http, base + w.path(), token, threads, seconds);
+        }
+    }
 
     /** Requests/s, non-200 answers, and server CPU (JVM request threads + PostgreSQL backends) per request. */
     private record Sample(double perSecond, long errors, double jvmMicros, double postgresMicros) {
@@ -92,27 +103,37 @@ public final class EnforcementBenchmark {
             String secured = "http://127.0.0.1:" + port + "/fhir";
             String open = "http://127.0.0.1:" + port + OpenEndpoint.PATH;
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            ParsedResourceCache parseCache = app.getBean(ParsedResourceCache.class);
+            // side A against side B: secured against open (what security costs), or, with
+            // -Dbench.compare=parse-cache, secured with the parsed-resource cache against secured without it
+            boolean cacheRun = "parse-cache".equals(System.getProperty("bench.compare", "open"));
+            Side sideA = cacheRun
+                    ? new Side("cache on", secured, token, () -> parseCache.bypass(false))
+                    : new Side("secured", secured, token, () -> parseCache.bypass(false));
+            Side sideB = cacheRun
+                    ? new Side("cache off", secured, token, () -> parseCache.bypass(true))
+                    : new Side("open", open, null, () -> parseCache.bypass(false));
 
             System.out.printf(Locale.ROOT, "%nPortico enforcement benchmark: %d threads, %d rounds of %d s, warm-up %d s, Java %s, %d CPUs%n",
                     threads, rounds, seconds, warmup, Runtime.version(), Runtime.getRuntime().availableProcessors());
             for (Workload w : workloads) {
-                run(http, secured + w.path(), token, threads, warmup);
-                run(http, open + w.path(), null, threads, warmup);
+                sideA.run(http, w, threads, warmup);
+                sideB.run(http, w, threads, warmup);
             }
             cpu = new ServerCpu(app.getBean(DataSource.class), "http-nio-");
-            System.out.printf(Locale.ROOT, "%n%-40s %22s %22s %6s %18s %6s%n", "workload", "secured req/s (min-max)",
-                    "open req/s (min-max)", "ratio", "CPU us/req sec/open", "ratio");
+            System.out.printf(Locale.ROOT, "%n%-40s %22s %22s %6s %18s %6s%n", "workload", sideA.label() + " req/s (min-max)",
+                    sideB.label() + " req/s (min-max)", "ratio", "CPU us/req A/B", "ratio");
             List<String> split = new ArrayList<>();
             for (Workload w : workloads) {
                 List<Sample> s = new ArrayList<>();
                 List<Sample> o = new ArrayList<>();
                 for (int r = 0; r < rounds; r++) {
                     if (r % 2 == 0) {
-                        s.add(run(http, secured + w.path(), token, threads, seconds));
-                        o.add(run(http, open + w.path(), null, threads, seconds));
+                        s.add(sideA.run(http, w, threads, seconds));
+                        o.add(sideB.run(http, w, threads, seconds));
                     } else {
-                        o.add(run(http, open + w.path(), null, threads, seconds));
-                        s.add(run(http, secured + w.path(), token, threads, seconds));
+                        o.add(sideB.run(http, w, threads, seconds));
+                        s.add(sideA.run(http, w, threads, seconds));
                     }
                 }
                 long errors = s.stream().mapToLong(Sample::errors).sum() + o.stream().mapToLong(Sample::errors).sum();
@@ -128,7 +149,8 @@ public final class EnforcementBenchmark {
                         String.format(Locale.ROOT, "%.0f / %.0f", cpuSecured, cpuOpen), paired(s, o, (a, b) -> b.cpuMicros() / a.cpuMicros()),
                         errors == 0 ? "" : "  (" + errors + " non-200 answers: not a result)");
             }
-            System.out.printf(Locale.ROOT, "%nratio = secured/open throughput, the median of each round's back-to-back pair (noisy"
+            System.out.printf(Locale.ROOT, "%nA = %s, B = %s; parsed-resource cache: %s%n", sideA.label(), sideB.label(), parseCache.stats());
+            System.out.printf(Locale.ROOT, "%nratio = A/B (secured/open) throughput, the median of each round's back-to-back pair (noisy"
                     + "%nwhen other processes share the CPUs: more, shorter rounds help, e.g. -Dbench.rounds=9 -Dbench.seconds=4);"
                     + "%nCPU us/req = CPU of Tomcat's threads + PostgreSQL backends per request, ratio = open/secured (what the"
                     + "%nthroughput ratio is on an otherwise idle CPU-bound machine). The audit trail is complete when a secured"
