@@ -102,7 +102,8 @@ public record ConformanceConfig(URI fhirBase, DemoFile logins, SSLContext sslCon
                 text(login, "approveButton", d.approveButton()),
                 text(login, "pickerForm", d.pickerForm()),
                 text(login, "patientField", d.patientField()),
-                text(login, "granularField", d.granularField()));
+                text(login, "granularField", d.granularField()),
+                text(login, "sensitiveField", d.sensitiveField()));
     }
 
     private static PortalPages portalPages(JsonNode portal) {

@@ -72,8 +72,9 @@ public final class LoginDriver {
     /**
      * What the user does on the way.
      *
-     * @param untick  values of the consent checkboxes (resource scopes and granular categories) to clear;
-     *                every other box is submitted as the page has it
+     * @param untick  values of the consent checkboxes (resource scopes, granular categories, sensitive-data
+     *                classes) to clear; every other box is submitted as the page has it, except the
+     *                sensitive-data boxes, which are ticked
      * @param patient the patient to choose on the patient picker; null keeps the page's default
      */
     public record Choices(Set<String> untick, String patient) {
@@ -191,10 +192,19 @@ public final class LoginDriver {
         Element approve = approveButton(form);
         var entries = form.entries(approve,
                 control -> (control.attr("name").equals(forms.scopeField())
-                                || control.attr("name").equals(forms.granularField()))
+                                || control.attr("name").equals(forms.granularField())
+                                || control.attr("name").equals(forms.sensitiveField()))
                         && control.attr("type").equalsIgnoreCase("checkbox")
                         && untick.contains(control.val()),
                 Map.of());
+        // sensitive-data boxes may be unticked by default: the user shares them unless told to clear them
+        if (forms.sensitiveField() != null) {
+            for (Element box : form.form().select("input[type=checkbox][name=" + forms.sensitiveField() + "]")) {
+                if (!box.hasAttr("checked") && !box.hasAttr("disabled") && !untick.contains(box.val())) {
+                    entries.add(Map.entry(forms.sensitiveField(), box.val()));
+                }
+            }
+        }
         return submit(session, form, entries);
     }
 

@@ -17,6 +17,10 @@ package org.portico.conformance;
  * @param patientField  name of the picker's patient radios
  * @param granularField name of the consent checkboxes whose value is a category-restricted (granular)
  *                      scope offered under a resource scope
+ * @param sensitiveField name of the consent checkboxes that share a class of sensitive data (mental
+ *                      health, substance use, ...), which a server may leave unticked by default; the
+ *                      driver ticks them, as a (g)(10) tester shares everything the app asks for; null
+ *                      when the server has none
  */
 public record LoginForms(
         String loginForm,
@@ -27,12 +31,13 @@ public record LoginForms(
         String approveButton,
         String pickerForm,
         String patientField,
-        String granularField) {
+        String granularField,
+        String sensitiveField) {
 
     /** A server without patient picker or granular consent. */
     public LoginForms(String loginForm, String usernameField, String passwordField, String consentForm,
             String scopeField, String approveButton) {
-        this(loginForm, usernameField, passwordField, consentForm, scopeField, approveButton, null, null, null);
+        this(loginForm, usernameField, passwordField, consentForm, scopeField, approveButton, null, null, null, null);
     }
 
     public static LoginForms defaults() {
@@ -45,6 +50,7 @@ public record LoginForms(
                 null,
                 "form#patient-picker",
                 "patient",
-                "granular_scope");
+                "granular_scope",
+                "sensitive_class");
     }
 }

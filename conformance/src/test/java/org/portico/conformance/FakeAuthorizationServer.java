@@ -90,6 +90,11 @@ final class FakeAuthorizationServer implements AutoCloseable {
             checkboxes.append("<label><input type=\"checkbox\" name=\"scope\" value=\"").append(scope)
                     .append("\" checked> ").append(scope).append("</label>\n");
         }
+        // sensitive-data classes, unticked by default as Portico's consent page has them
+        for (String sensitive : List.of("PSY", "SUD")) {
+            checkboxes.append("<label><input type=\"checkbox\" name=\"sensitive_class\" value=\"").append(sensitive)
+                    .append("\"> ").append(sensitive).append("</label>\n");
+        }
         respond(exchange, 200, """
                 <html><body><h1>Allow access?</h1>
                 <form method="post" action="/oauth2/authorize">

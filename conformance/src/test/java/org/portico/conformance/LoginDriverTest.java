@@ -68,6 +68,17 @@ class LoginDriverTest {
     }
 
     @Test
+    void whenConsentingThenTicksTheSensitiveDataBoxesUnlessToldToClearThem() {
+        driver.authorize(new HttpSession(), request(), user);
+        driver.authorize(new HttpSession(), request(), user, Set.of("SUD"));
+
+        assertThat(server.consentSubmissions.get(0)).filteredOn(e -> e.getKey().equals("sensitive_class"))
+                .extracting(Map.Entry::getValue).containsExactly("PSY", "SUD");
+        assertThat(server.consentSubmissions.get(1)).filteredOn(e -> e.getKey().equals("sensitive_class"))
+                .extracting(Map.Entry::getValue).containsExactly("PSY");
+    }
+
+    @Test
     void whenPasswordIsWrongThenStopsAtTheLoginPageWithoutCode() {
         AuthorizationOutcome outcome = driver.authorize(new HttpSession(), request(), new Credentials("alice", "wrong"));
 
