@@ -113,6 +113,25 @@ class ScopeRulesTest {
     }
 
     @Test
+    void whenTheTokenListsThePatientsTheUserActsForThenUserScopesBindToExactlyThose() {
+        VerifiedToken token = new VerifiedToken("sub", "client", null, ScopeSet.parse("user/Observation.rs"),
+                Instant.now().plusSeconds(60), "jti", "http://localhost/fhir/Patient/pat-9", java.util.Set.of(),
+                List.of("pat-9", "pat-child", "not an id!"));
+        AccessPolicy policy = AccessPolicy.of(token, ActingFor.claimed());
+        assertThat(policy.bindings()).singleElement().satisfies(b -> assertThat(b.patientIds()).containsExactly("pat-9", "pat-child"));
+    }
+
+    @Test
+    void whenTheTokenListsNoPatientsThenUserScopesBindToTheUserOnly() {
+        VerifiedToken token = new VerifiedToken("sub", "client", null, ScopeSet.parse("user/Observation.rs"),
+                Instant.now().plusSeconds(60), "jti", "http://localhost/fhir/Patient/pat-9");
+        AccessPolicy policy = AccessPolicy.of(token, ActingFor.claimed());
+        // another family's child is never reached without the claim
+        assertThat(policy.bindings()).singleElement().satisfies(b -> assertThat(b.patientIds()).containsExactly("pat-9")
+                .doesNotContain("pat-child"));
+    }
+
+    @Test
     void whenUserIsPractitionerThenUserScopesGrantNothing() {
         VerifiedToken token = new VerifiedToken("sub", "client", null, ScopeSet.parse("user/Observation.rs system/*.rs"),
                 Instant.now().plusSeconds(60), "jti", "Practitioner/pr-1");
