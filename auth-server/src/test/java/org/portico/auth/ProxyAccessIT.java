@@ -210,6 +210,18 @@ class ProxyAccessIT extends AccountITSupport {
         throw new AssertionError("no mail to " + to + " with subject containing " + subject);
     }
 
+    /** Waits (the mirror writes in the background) for the latest PUT of {@code path} that satisfies {@code test}. */
+    static FhirStub.Write written(String path, java.util.function.Predicate<Map<String, Object>> test) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            List<FhirStub.Write> writes = FhirStub.WRITES.stream().filter(w -> w.path().equals(path)).toList();
+            if (!writes.isEmpty() && test.test(writes.get(writes.size() - 1).resource())) {
+                return writes.get(writes.size() - 1);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no PUT of " + path + " as expected; writes: " + FhirStub.WRITES);
+    }
+
     static List<String> pickerChoices(Page page) {
         Element picker = page.doc().selectFirst("form#patient-picker");
         assertThat(picker).as("a patient picker").isNotNull();
@@ -354,6 +366,14 @@ class ProxyAccessIT extends AccountITSupport {
         SmartTestClient patient = signedIn(adult);
         browser = patient;
         Page page = follow(patient.get(URI.create("/account/proxies")));
+        String relationship = page.doc().selectFirst("#proxies tbody tr").attr("data-relationship");
+        // the relationship as FHIR data in the adult's record, written with the auth-server's own narrow token
+        FhirStub.Write person = written("/fhir/RelatedPerson/proxy-" + relationship, r -> Boolean.TRUE.equals(r.get("active")));
+        assertThat(person.resource().get("patient")).isEqualTo(Map.of("reference", "Patient/" + adult.patientId()));
+        assertThat(new FhirStub.Call(URI.create("/x?y=z"), person.authorization()).token().getJWTClaimsSet().getStringClaim("scope"))
+                .isEqualTo("system/RelatedPerson.cu system/Consent.cu");
+        FhirStub.Write consent = written("/fhir/Consent/proxy-" + relationship, r -> "active".equals(r.get("status")));
+        assertThat(consent.resource().get("provision").toString()).contains("RelatedPerson/proxy-" + relationship).contains("correct");
         Element revoke = page.doc().selectFirst("form.revoke-proxy");
         Page after = follow(submit(revoke, formFields(revoke)));
         assertThat(after.doc().selectFirst("#proxies-message").attr("data-message")).isEqualTo("proxies.revoke.done");
@@ -361,6 +381,8 @@ class ProxyAccessIT extends AccountITSupport {
 
         // the feed lists the grant (the fhir-server refuses its access tokens within its 2 s poll)
         assertThat(revokedGrants()).contains(grant);
+        written("/fhir/Consent/proxy-" + relationship, r -> "inactive".equals(r.get("status")));
+        written("/fhir/RelatedPerson/proxy-" + relationship, r -> Boolean.FALSE.equals(r.get("active")));
         HttpResponse<String> refreshed = refresh(caregiver, (String) token.get("refresh_token"));
         assertThat(refreshed.statusCode()).isEqualTo(400);
         assertThat(SmartTestClient.json(refreshed.body())).containsEntry("error", "invalid_grant");

@@ -145,7 +145,11 @@ public class ConsentController {
                 List<ScopeItem> categories = ConsentDecision.categoriesOffered(resource).stream()
                         .map(c -> new ScopeItem(c.original(), descriptions.category(c)))
                         .toList();
-                resources.add(new ResourceChoice(resource.original(), descriptions.describe(resource),
+                // a read-only proxy sees what will be granted: the reading part of the scope
+                ResourceScope shown = readOnly
+                        ? (ResourceScope) ScopeParser.parse(ReadOnlyScopes.filter(List.of(resource.original())).iterator().next())
+                        : resource;
+                resources.add(new ResourceChoice(resource.original(), descriptions.describe(shown),
                         descriptions.what(resource), categories));
             } else if (parsed instanceof StandardScope standard) {
                 fixed.add(new ScopeItem(standard.original(), descriptions.describe(standard)));

@@ -34,12 +34,14 @@ public class ProxyAccess {
     private final ProxyGrants grants;
     private final ProxyPolicy policy;
     private final ProxyRevocations revocations;
+    private final ProxyRecords records;
     private final PatientDirectory directory;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    public ProxyAccess(ProxyGrants grants, ProxyPolicy policy, ProxyRevocations revocations, PatientDirectory directory,
-            ApplicationEventPublisher events, Clock clock) {
+    public ProxyAccess(ProxyGrants grants, ProxyPolicy policy, ProxyRevocations revocations, ProxyRecords records,
+            PatientDirectory directory, ApplicationEventPublisher events, Clock clock) {
+        this.records = records;
         this.grants = grants;
         this.policy = policy;
         this.revocations = revocations;
@@ -104,6 +106,7 @@ public class ProxyAccess {
         ProxyGrant grant = grants.grant(proxy.id(), patient.patientId(), patient.displayName(), level, clock.instant(), null,
                 ProxyGrant.DecidedBy.PATIENT, patient.id(), null, null, ProxyPolicy.ADULT, null, null);
         decisions.info("proxy grant {} v{}: granted by the patient, level {}", grant.relationshipId(), grant.version(), level.code());
+        records.mirror(grant);
         events.publishEvent(new AccountNotice(proxy.id(), AccountNotice.Kind.PROXY_GRANTED, clock.instant(),
                 java.util.Map.of("person", patient.displayName())));
         return grant;
@@ -139,6 +142,7 @@ public class ProxyAccess {
                 staff.id(), documentReference, evaluation.rule(), evaluation.agePhase(), birthDate, state);
         decisions.info("proxy grant {} v{}: {} access recorded by staff under rule {}", grant.relationshipId(), grant.version(),
                 decidedBy.code(), grant.ruleId());
+        records.mirror(grant);
         events.publishEvent(new AccountNotice(proxy.id(), AccountNotice.Kind.PROXY_GRANTED, clock.instant(),
                 java.util.Map.of("person", record.get().displayName())));
         return new GrantResult(grant, null);
@@ -160,7 +164,10 @@ public class ProxyAccess {
     private boolean end(ProxyGrant grant, String reason) {
         Optional<ProxyGrant> ended = grants.supersede(grant, grant.next(ProxyGrant.Status.ENDED, reason, grant.agePhase(),
                 grant.ruleId(), grant.ruleVersion(), grant.birthDate(), grant.patientState()));
-        ended.ifPresent(g -> revocations.revoke(g, AccountNotice.Kind.PROXY_ENDED, AccountNotice.Kind.PATIENT_PROXY_ENDED));
+        ended.ifPresent(g -> {
+            records.mirror(g);
+            revocations.revoke(g, AccountNotice.Kind.PROXY_ENDED, AccountNotice.Kind.PATIENT_PROXY_ENDED);
+        });
         return ended.isPresent();
     }
 
@@ -222,6 +229,7 @@ public class ProxyAccess {
         Optional<ProxyGrant> next = grants.supersede(grant, grant.next(evaluation.status(), evaluation.reason(), evaluation.agePhase(),
                 evaluation.rule() == null ? grant.ruleId() : evaluation.rule().id(),
                 evaluation.rule() == null ? grant.ruleVersion() : evaluation.rule().version(), grant.birthDate(), grant.patientState()));
+        next.ifPresent(records::mirror);
         if (next.isEmpty() || !narrows) {
             return;
         }
