@@ -294,6 +294,19 @@ class ScopeRulesTest {
     }
 
     @Test
+    void whenTheUserMayNoLongerActForSomeoneThenTheNextTokenDoesNotReuseTheWiderRules() {
+        TokenAccess access = new TokenAccess(FHIR, MATCHER, ActingFor.claimed(), OWNERS, NO_REFERRERS);
+        Instant exp = Instant.now().plusSeconds(60);
+        String user = "http://localhost/fhir/Patient/pat-9";
+        TokenAccess.Compiled before = access.compile(new VerifiedToken("s1", "client", null, ScopeSet.parse("user/*.rs"), exp, "j1", user,
+                java.util.Set.of(), List.of("pat-9", "pat-child")));
+        TokenAccess.Compiled after = access.compile(new VerifiedToken("s1", "client", null, ScopeSet.parse("user/*.rs"), exp, "j2", user,
+                java.util.Set.of(), List.of("pat-9")));
+        assertThat(before.policy().bindings()).singleElement().satisfies(b -> assertThat(b.patientIds()).contains("pat-child"));
+        assertThat(after.policy().bindings()).singleElement().satisfies(b -> assertThat(b.patientIds()).containsExactly("pat-9"));
+    }
+
+    @Test
     void whenSharedRulesAreEvaluatedByManyThreadsThenNoneFailsAndDecisionsStayRight() throws Exception {
         List<String> types = FHIR.getResourceTypes().stream().sorted().toList();
         ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor applier =
