@@ -135,7 +135,8 @@ public class ProxyAccess {
                 validUntil, decidedBy, staff.id(), documentReference, null, null, null, birthDate, state, ProxyGrant.Status.ACTIVE,
                 "granted", null);
         ProxyPolicy.Evaluation evaluation = policy.evaluate(draft, birthDate, state, clock.instant(), today());
-        if (evaluation.status() != ProxyGrant.Status.ACTIVE) {
+        if (ProxyPolicy.ADULT.equals(evaluation.agePhase()) || evaluation.status() != ProxyGrant.Status.ACTIVE) {
+            // an adult's record is theirs to share (the portal page); staff record guardians of minors
             return new GrantResult(null, Refusal.ADULT_PATIENT);
         }
         ProxyGrant grant = grants.grant(proxy.id(), patientId, record.get().displayName(), level, clock.instant(), validUntil, decidedBy,

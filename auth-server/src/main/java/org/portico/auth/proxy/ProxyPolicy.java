@@ -15,7 +15,9 @@ import java.util.Set;
  *     sensitive labels: the patient's own choice on the consent page is for their own apps;</li>
  * <li>a grant a guardian or staff decided: below the rule's narrowing age the guardian sees the rule's
  *     guardian classes; from it, the confidential classes are taken away; from the proxy end age (18)
- *     the grant is suspended;</li>
+ *     a grant made while the patient was a minor is suspended; one first seen when the patient was
+ *     already an adult (staff recorded it for an adult, or a row migrated before birth dates were known)
+ *     is an adult's proxy: no age rules, no labels;</li>
  * <li>an unknown birth date gives no sensitive labels (fail closed) and keeps the grant as it is until
  *     the record can be read.</li>
  * </ul>
@@ -44,11 +46,12 @@ public final class ProxyPolicy {
             return status != grant.status() || (agePhase != null && !agePhase.equals(grant.agePhase()));
         }
 
-        /** Whether the change takes something away (tokens issued before it must stop working). */
+        /**
+         * Whether the change takes something away (tokens issued before it must stop working). From an
+         * unknown birth date nothing narrows: those tokens carried no sensitive labels.
+         */
         public boolean narrows(ProxyGrant grant) {
-            return status != ProxyGrant.Status.ACTIVE
-                    || (ADOLESCENT.equals(agePhase) && CHILD.equals(grant.agePhase()))
-                    || (ADOLESCENT.equals(agePhase) && grant.agePhase() == null);
+            return status != ProxyGrant.Status.ACTIVE || (ADOLESCENT.equals(agePhase) && CHILD.equals(grant.agePhase()));
         }
     }
 
@@ -79,7 +82,11 @@ public final class ProxyPolicy {
         }
         int age = Period.between(birthDate, today).getYears();
         if (age >= rule.proxyEndAge()) {
-            return new Evaluation(ProxyGrant.Status.SUSPENDED, false, ADULT, Set.of(), rule, "suspended_at_age");
+            if (CHILD.equals(grant.agePhase()) || ADOLESCENT.equals(grant.agePhase())) {
+                return new Evaluation(ProxyGrant.Status.SUSPENDED, false, ADULT, Set.of(), rule, "suspended_at_age");
+            }
+            // never a minor's grant (staff recorded it for an adult, e.g. a migrated row): no age rules, no labels
+            return new Evaluation(ProxyGrant.Status.ACTIVE, started, ADULT, Set.of(), rule, "adult_patient");
         }
         if (age >= rule.narrowingAge()) {
             Set<String> classes = new LinkedHashSet<>(rule.guardianClasses());

@@ -80,15 +80,44 @@ class ProxyPolicyTest {
         assertThat(now.agePhase()).isEqualTo(ProxyPolicy.ADOLESCENT);
     }
 
+    static ProxyGrant inPhase(ProxyGrant grant, String phase) {
+        return grant.next(grant.status(), grant.reason(), phase, grant.ruleId(), grant.ruleVersion(), grant.birthDate(),
+                grant.patientState());
+    }
+
     @Test
     void whenThePatientTurns18ThenTheGuardianGrantIsSuspended() {
         LocalDate born = TODAY.minusYears(18);
-        ProxyPolicy.Evaluation e = policy.evaluate(guardian(born, "TX"), born, "TX", NOW, TODAY);
+        ProxyPolicy.Evaluation e = policy.evaluate(inPhase(guardian(born, "TX"), ProxyPolicy.ADOLESCENT), born, "TX", NOW, TODAY);
         assertThat(e.status()).isEqualTo(ProxyGrant.Status.SUSPENDED);
         assertThat(e.usable()).isFalse();
         assertThat(e.labels()).isEmpty();
-        ProxyPolicy.Evaluation dayBefore = policy.evaluate(guardian(born.plusDays(1), "TX"), born.plusDays(1), "TX", NOW, TODAY);
+        assertThat(e.narrows(inPhase(guardian(born, "TX"), ProxyPolicy.ADOLESCENT))).isTrue();
+        ProxyPolicy.Evaluation dayBefore = policy.evaluate(inPhase(guardian(born.plusDays(1), "TX"), ProxyPolicy.ADOLESCENT),
+                born.plusDays(1), "TX", NOW, TODAY);
         assertThat(dayBefore.status()).isEqualTo(ProxyGrant.Status.ACTIVE);
+    }
+
+    @Test
+    void whenAStaffGrantIsFirstSeenForAnAdultThenItStaysActiveWithoutLabels() {
+        // a row migrated from the old acting-for list, or recorded for an adult: never a minor's grant
+        LocalDate born = TODAY.minusYears(40);
+        ProxyGrant migrated = guardian(born, "TX");
+        ProxyPolicy.Evaluation e = policy.evaluate(migrated, born, "TX", NOW, TODAY);
+        assertThat(e.status()).isEqualTo(ProxyGrant.Status.ACTIVE);
+        assertThat(e.usable()).isTrue();
+        assertThat(e.agePhase()).isEqualTo(ProxyPolicy.ADULT);
+        assertThat(e.labels()).isEmpty();
+        assertThat(e.narrows(migrated)).isFalse();
+    }
+
+    @Test
+    void whenTheBirthDateBecomesKnownThenNothingIsRevoked() {
+        LocalDate born = TODAY.minusYears(15);
+        ProxyGrant unknown = guardian(null, "TX");
+        ProxyPolicy.Evaluation e = policy.evaluate(unknown, born, "TX", NOW, TODAY);
+        assertThat(e.changes(unknown)).isTrue();
+        assertThat(e.narrows(unknown)).isFalse();
     }
 
     @Test
