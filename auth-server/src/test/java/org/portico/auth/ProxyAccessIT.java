@@ -399,6 +399,32 @@ class ProxyAccessIT extends AccountITSupport {
     }
 
     @Test
+    void whenSomeoneElseTriesToEndTheRelationshipThenItStays() throws Exception {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        UserAccount adult = account("adult", tag);
+        UserAccount carer = account("carer", tag);
+        UserAccount stranger = account("stranger", tag);
+        browser = signedIn(adult);
+        Page mine = follow(submit("/account/proxies", "grant-proxy-form", "person", carer.username(), "level", "full"));
+        String relationship = mine.doc().selectFirst("#proxies tbody tr").attr("data-relationship");
+        // nobody else's proxies are listed to the stranger, and their End access for it changes nothing
+        browser = signedIn(stranger);
+        Page theirs = follow(browser.get(URI.create("/account/proxies")));
+        assertThat(theirs.doc().select("#proxies")).isEmpty();
+        Element anyForm = theirs.doc().selectFirst("form#grant-proxy-form");
+        Map<String, List<String>> csrf = new LinkedHashMap<>();
+        csrf.put("_csrf", List.of(anyForm.selectFirst("input[name=_csrf]").val()));
+        Page after = follow(browser.postForm(URI.create("/account/proxies/" + relationship + "/revoke"), csrf, Map.of()));
+        assertThat(after.doc().selectFirst("#proxies-message").attr("data-message")).isEqualTo("proxies.revoke.unknown");
+        Page picker = start(signedIn(carer), SCOPE, "still", SmartTestClient.Pkce.create());
+        assertThat(pickerChoices(picker)).containsExactly(carer.patientId(), adult.patientId());
+        // a person with no account cannot be given access
+        browser = signedIn(adult);
+        Page unknown = follow(submit("/account/proxies", "grant-proxy-form", "person", "nobody-" + tag, "level", "full"));
+        assertThat(unknown.doc().selectFirst("#proxies-message").attr("data-message")).isEqualTo("proxies.grant.unknown");
+    }
+
+    @Test
     void whenBirthdaysPassThenAccessNarrowsAndThenEndsWithoutAnyoneActing() throws Exception {
         String tag = UUID.randomUUID().toString().substring(0, 8);
         UserAccount parent = account("parent", tag);
