@@ -181,7 +181,8 @@ public class ProxyAccess {
         int changed = 0;
         for (ProxyGrant grant : grants.active()) {
             ProxyGrant current = grant;
-            if (grant.ageRulesApply()) {
+            // an adult's proxy has no age rules left to apply: no need to read the record again
+            if (grant.ageRulesApply() && !ProxyPolicy.ADULT.equals(grant.agePhase())) {
                 current = refreshed(grant);
             }
             ProxyPolicy.Evaluation evaluation = evaluate(current);

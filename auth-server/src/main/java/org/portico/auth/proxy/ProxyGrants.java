@@ -46,14 +46,6 @@ public class ProxyGrants {
                 .param(patientId).query((rs, n) -> map(rs)).list();
     }
 
-    /** Current versions of active relationships whose age rules may change (guardian or staff decisions). */
-    public List<ProxyGrant> activeWithAgeRules() {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM proxy_grants WHERE superseded_at IS NULL AND state = 'active'"
-                        + " ORDER BY recorded_at, id")
-                .query((rs, n) -> map(rs)).list()
-                .stream().filter(ProxyGrant::ageRulesApply).toList();
-    }
-
     /** Current versions of every active relationship (the sweep also ends expired ones). */
     public List<ProxyGrant> active() {
         return jdbc.sql("SELECT " + COLUMNS + " FROM proxy_grants WHERE superseded_at IS NULL AND state = 'active' ORDER BY recorded_at, id")
