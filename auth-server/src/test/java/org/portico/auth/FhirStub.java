@@ -43,6 +43,9 @@ final class FhirStub {
     }
 
     static final List<Call> CALLS = new CopyOnWriteArrayList<>();
+    /** A resource written with PUT (the proxy-relationship mirror): its path, e.g. {@code /fhir/Consent/proxy-1}, and body. */
+    record Write(String path, String authorization, Map<String, Object> resource) {}
+    static final List<Write> WRITES = new CopyOnWriteArrayList<>();
     static volatile int status = 200;
     /** The Patient resources (FHIR JSON) that {@code Patient} reads and searches answer from, by id. */
     static final Map<String, Map<String, Object>> PATIENTS = new java.util.concurrent.ConcurrentHashMap<>();
@@ -53,6 +56,7 @@ final class FhirStub {
 
     static void reset() {
         CALLS.clear();
+        WRITES.clear();
         status = 200;
     }
 
@@ -70,11 +74,23 @@ final class FhirStub {
             HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             http.createContext("/fhir/", exchange -> {
                 String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-                CALLS.add(new Call(exchange.getRequestURI(), authorization));
+                if (!"PUT".equals(exchange.getRequestMethod())) {
+                    CALLS.add(new Call(exchange.getRequestURI(), authorization));
+                }
                 int answer = status;
                 byte[] body;
                 String path = exchange.getRequestURI().getPath();
-                if (answer == 200 && (path.equals("/fhir/Patient") || path.startsWith("/fhir/Patient/"))) {
+                if ("PUT".equals(exchange.getRequestMethod())) {
+                    byte[] sent;
+                    try (InputStream in = exchange.getRequestBody()) {
+                        sent = in.readAllBytes();
+                    }
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> resource = JSON.readValue(sent, Map.class);
+                    WRITES.add(new Write(path, authorization, resource));
+                    answer = answer == 200 ? 201 : answer;
+                    body = sent;
+                } else if (answer == 200 && (path.equals("/fhir/Patient") || path.startsWith("/fhir/Patient/"))) {
                     Object result = patients(exchange.getRequestURI());
                     answer = result == null ? 404 : 200;
                     body = JSON.writeValueAsBytes(result == null ? Map.of("resourceType", "OperationOutcome") : result);

@@ -101,6 +101,9 @@ class PagesBrowserIT extends LaunchITSupport {
         driver.get(url(AuthEndpoints.EHR_LAUNCH_PATH));
         check("launch", language, violations);
 
+        driver.get(url("/account/proxies"));
+        check("proxies", language, violations);
+
         // the patient picker: a user who manages another person's record, in a new session
         driver.manage().deleteAllCookies();
         driver.get(url("/login?lang=" + language));
@@ -109,7 +112,13 @@ class PagesBrowserIT extends LaunchITSupport {
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("patient-picker")));
         check("patient-picker", language, violations);
 
-        assertThat(violations).as("pages checked").hasSize(8);
+        // the consent page for a record the user manages for someone else (ADR 0019)
+        driver.findElement(By.cssSelector("#patient-picker input[value=it-patient-dave]")).click();
+        driver.findElement(By.id("choose-patient")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("consent-on-behalf")));
+        check("consent-proxy", language, violations);
+
+        assertThat(violations).as("pages checked").hasSize(10);
         assertThat(violations).allSatisfy((page, found) -> assertThat(found).as(page).isEmpty());
     }
 

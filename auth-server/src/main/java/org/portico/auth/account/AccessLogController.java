@@ -1,5 +1,6 @@
 package org.portico.auth.account;
 
+import org.portico.auth.proxy.ProxyAccess;
 import jakarta.servlet.http.HttpServletResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -36,16 +37,18 @@ public class AccessLogController {
     private static final Logger decisions = LoggerFactory.getLogger("org.portico.auth.decisions");
 
     private final UserAccounts users;
+    private final ProxyAccess proxies;
     private final AccessLogReader reader;
     private final AccessLogApps apps;
     private final RegistrationSettings settings;
     private final MessageSource messages;
     private final ZoneId zone = ZoneId.systemDefault();
 
-    public AccessLogController(UserAccounts users, AccessLogReader reader, AccessLogApps apps, RegistrationSettings settings,
+    public AccessLogController(ProxyAccess proxies, UserAccounts users, AccessLogReader reader, AccessLogApps apps, RegistrationSettings settings,
                                MessageSource messages) {
         this.messages = messages;
         this.users = users;
+        this.proxies = proxies;
         this.reader = reader;
         this.apps = apps;
         this.settings = settings;
@@ -62,7 +65,7 @@ public class AccessLogController {
             return refuse(model, response, HttpServletResponse.SC_FORBIDDEN, "accessLog.noRecord");
         }
         UserAccount user = account.get();
-        List<ActingFor> patients = users.actingFor(user);
+        List<ActingFor> patients = proxies.actingFor(user);
         ActingFor patient;
         if (patientId == null || patientId.isBlank()) {
             patient = patients.get(0);

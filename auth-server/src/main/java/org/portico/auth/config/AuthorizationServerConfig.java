@@ -1,5 +1,6 @@
 package org.portico.auth.config;
 
+import org.portico.auth.proxy.ProxyAccess;
 import java.time.Clock;
 import org.springframework.context.ApplicationEventPublisher;
 import com.nimbusds.jose.jwk.source.JWKSource;
@@ -73,7 +74,7 @@ public class AuthorizationServerConfig {
             HttpSecurity http, RegisteredClientRepository clients, AuthProperties properties,
             ClientEndpoints clientEndpoints, OAuth2AuthorizationService authorizations,
             OAuth2AuthorizationConsentService consents, UserAccounts users,
-            EhrLaunches launches, LaunchContexts launchContexts, MfaConfig.Gate mfa,
+            ProxyAccess proxies, EhrLaunches launches, LaunchContexts launchContexts, MfaConfig.Gate mfa,
             SessionConfig.AbsoluteTimeout absoluteTimeout, ApplicationEventPublisher events, Clock clock) throws Exception {
         OAuth2AuthorizationServerConfigurer authorizationServer = OAuth2AuthorizationServerConfigurer.authorizationServer();
         Consumer<OAuth2AuthorizationCodeRequestAuthenticationContext> validator =
@@ -110,7 +111,7 @@ public class AuthorizationServerConfig {
                                     });
                                     // granular consent and the grant's launch context: see ConsentGrantProvider
                                     providers.replaceAll(provider -> provider instanceof OAuth2AuthorizationConsentAuthenticationProvider
-                                            ? new ConsentGrantProvider(provider, authorizations, consents, users, launches, launchContexts,
+                                            ? new ConsentGrantProvider(provider, authorizations, consents, users, proxies, launches, launchContexts,
                                                     clients, events, clock)
                                             : provider);
                                 }))
@@ -175,9 +176,9 @@ public class AuthorizationServerConfig {
 
     @Bean
     OAuth2TokenGenerator<?> tokenGenerator(JWKSource<SecurityContext> jwkSource, UserAccounts users,
-            LaunchContexts launchContexts, AuthProperties properties) {
+            LaunchContexts launchContexts, ProxyAccess proxies, AuthProperties properties) {
         JwtGenerator jwtGenerator = new JwtGenerator(new NimbusJwtEncoder(jwkSource));
-        SmartTokenCustomizer smartClaims = new SmartTokenCustomizer(users, launchContexts, properties.fhirBase());
+        SmartTokenCustomizer smartClaims = new SmartTokenCustomizer(users, launchContexts, proxies, properties.fhirBase());
         GrantIds grantIds = new GrantIds();
         jwtGenerator.setJwtCustomizer(context -> {
             smartClaims.customize(context);

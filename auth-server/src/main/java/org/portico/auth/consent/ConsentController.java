@@ -10,6 +10,8 @@ import org.portico.auth.identity.UserAccounts;
 import org.portico.auth.launch.EhrLaunchRequestValidator;
 import org.portico.auth.launch.EhrLaunches;
 import org.portico.auth.launch.PatientContext;
+import org.portico.auth.proxy.ProxyAccess;
+import org.portico.auth.proxy.ReadOnlyScopes;
 import org.portico.smart.discovery.AuthEndpoints;
 import org.portico.smart.scope.ResourceScope;
 import org.portico.smart.scope.Scope;
@@ -58,11 +60,13 @@ public class ConsentController {
     private final EhrLaunches launches;
 
     private final ScopeDescriptions descriptions;
+    private final ProxyAccess proxies;
 
     public ConsentController(RegisteredClientRepository clients, OAuth2AuthorizationConsentService consents,
             OAuth2AuthorizationService authorizations, UserAccounts users, EhrLaunches launches,
-            ScopeDescriptions descriptions) {
+            ScopeDescriptions descriptions, ProxyAccess proxies) {
         this.descriptions = descriptions;
+        this.proxies = proxies;
         this.clients = clients;
         this.consents = consents;
         this.authorizations = authorizations;
@@ -109,14 +113,14 @@ public class ConsentController {
         Object launch = request.getAdditionalParameters().get(EhrLaunchRequestValidator.LAUNCH_PARAMETER);
         if (launch instanceof String value) {
             String launched = launches.find(value).map(EhrLaunches.EhrLaunch::patientId).orElse(null);
-            patient = launched == null ? null : users.actingFor(user, launched).orElse(null);
+            patient = launched == null ? null : proxies.actingFor(user, launched).orElse(null);
             if (patient == null) {
                 throw new ResponseStatusException(HttpStatus.BAD_REQUEST);
             }
         } else if (PatientContext.needed(requested)) {
-            List<ActingFor> choices = users.actingFor(user);
+            List<ActingFor> choices = proxies.actingFor(user);
             if (chosenPatient != null) {
-                patient = users.actingFor(user, chosenPatient)
+                patient = proxies.actingFor(user, chosenPatient)
                         .orElseThrow(() -> new ResponseStatusException(HttpStatus.BAD_REQUEST));
             } else if (choices.size() == 1) {
                 patient = choices.get(0);
@@ -128,21 +132,36 @@ public class ConsentController {
 
         List<ResourceChoice> resources = new ArrayList<>();
         List<ScopeItem> fixed = new ArrayList<>();
+        // a read-only proxy is offered the reading part of each scope only (ConsentGrantProvider grants no more)
+        boolean readOnly = patient != null && patient.readOnly();
         for (Scope parsed : ScopeParser.parseAll(scope).scopes()) {
             if (!requested.contains(parsed.original())) {
+                continue;
+            }
+            if (readOnly && parsed instanceof ResourceScope && ReadOnlyScopes.filter(List.of(parsed.original())).isEmpty()) {
                 continue;
             }
             if (parsed instanceof ResourceScope resource) {
                 List<ScopeItem> categories = ConsentDecision.categoriesOffered(resource).stream()
                         .map(c -> new ScopeItem(c.original(), descriptions.category(c)))
                         .toList();
-                resources.add(new ResourceChoice(resource.original(), descriptions.describe(resource),
+                // a read-only proxy sees what will be granted: the reading part of the scope
+                ResourceScope shown = readOnly
+                        ? (ResourceScope) ScopeParser.parse(ReadOnlyScopes.filter(List.of(resource.original())).iterator().next())
+                        : resource;
+                resources.add(new ResourceChoice(resource.original(), descriptions.describe(shown),
                         descriptions.what(resource), categories));
             } else if (parsed instanceof StandardScope standard) {
                 fixed.add(new ScopeItem(standard.original(), descriptions.describe(standard)));
             }
         }
         model.addAttribute("patient", patient);
+        model.addAttribute("readOnly", readOnly);
+        // the sensitive-data boxes: only for the patient's own record (never a proxy), off by default
+        boolean own = patient == null ? user.patientId() != null : patient.self();
+        model.addAttribute("sensitiveClasses", own && !resources.isEmpty()
+                ? proxies.rules().classCodes().stream().map(c -> new ScopeItem(c, descriptions.sensitiveClass(c))).toList()
+                : List.of());
         model.addAttribute("resourceScopes", resources);
         model.addAttribute("fixedScopes", fixed);
         model.addAttribute("offlineAccess", requested.contains(StandardScope.OFFLINE_ACCESS.value()));

@@ -19,6 +19,8 @@ import org.portico.auth.launch.EhrLaunches;
 import org.portico.auth.launch.LaunchContexts;
 import org.portico.auth.launch.LaunchContexts.GrantContext;
 import org.portico.auth.launch.PatientContext;
+import org.portico.auth.proxy.ProxyAccess;
+import org.portico.auth.proxy.ReadOnlyScopes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
@@ -49,6 +51,8 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 public final class ConsentGrantProvider implements AuthenticationProvider {
 
     public static final String PATIENT_PARAMETER = "patient";
+    /** The form field of the sensitive-data boxes; each value is a class code of the jurisdiction rules. */
+    public static final String SENSITIVE_CLASS_PARAMETER = "sensitive_class";
 
     private static final Logger decisions = LoggerFactory.getLogger("org.portico.auth.decisions");
     private static final OAuth2TokenType STATE = new OAuth2TokenType(OAuth2ParameterNames.STATE);
@@ -58,6 +62,7 @@ public final class ConsentGrantProvider implements AuthenticationProvider {
     private final OAuth2AuthorizationService authorizations;
     private final OAuth2AuthorizationConsentService consents;
     private final UserAccounts users;
+    private final ProxyAccess proxies;
     private final EhrLaunches launches;
     private final LaunchContexts contexts;
     private final RegisteredClientRepository clients;
@@ -65,8 +70,9 @@ public final class ConsentGrantProvider implements AuthenticationProvider {
     private final Clock clock;
 
     public ConsentGrantProvider(AuthenticationProvider delegate, OAuth2AuthorizationService authorizations,
-            OAuth2AuthorizationConsentService consents, UserAccounts users, EhrLaunches launches, LaunchContexts contexts,
-            RegisteredClientRepository clients, ApplicationEventPublisher events, Clock clock) {
+            OAuth2AuthorizationConsentService consents, UserAccounts users, ProxyAccess proxies, EhrLaunches launches,
+            LaunchContexts contexts, RegisteredClientRepository clients, ApplicationEventPublisher events, Clock clock) {
+        this.proxies = proxies;
         this.delegate = delegate;
         this.authorizations = authorizations;
         this.consents = consents;
@@ -112,6 +118,10 @@ public final class ConsentGrantProvider implements AuthenticationProvider {
         }
         Set<String> granted = ConsentDecision.grant(new ArrayList<>(request.getScopes()), code.getScopes(), values(consent,
                 ConsentDecision.GRANULAR_SCOPE_PARAMETER));
+        if (readOnlyProxy(principal, context)) {
+            // a read-only proxy's app never writes, whatever the form said
+            granted = ReadOnlyScopes.filter(granted);
+        }
         OAuth2Authorization saved = authorizations.findById(inFlight.getId());
         if (granted.isEmpty()) {
             authorizations.remove(saved);
@@ -143,12 +153,35 @@ public final class ConsentGrantProvider implements AuthenticationProvider {
         if (user.isEmpty()) {
             throw reject("no such user", consent, inFlight, request);
         }
+        GrantContext context = patientContext(consent, inFlight, request, user.get());
+        // the sensitive-data boxes: known classes only, and only the patient themself may switch them on
+        List<String> classes = values(consent, SENSITIVE_CLASS_PARAMETER);
+        if (classes.isEmpty()) {
+            return context;
+        }
+        boolean own = context.patientId() == null || context.patientId().equals(user.get().patientId());
+        if (!own || user.get().patientId() == null || !classes.stream().allMatch(proxies.rules()::isClass)) {
+            throw reject("sensitive classes not the user's to choose", SENSITIVE_CLASS_PARAMETER, consent, inFlight, request);
+        }
+        return context.withSensitiveClasses(new java.util.LinkedHashSet<>(classes));
+    }
+
+    private boolean readOnlyProxy(Authentication principal, GrantContext context) {
+        return context.patientId() != null && users.findByUsername(principal.getName())
+                .flatMap(u -> proxies.actingFor(u, context.patientId()))
+                .map(ActingFor::readOnly)
+                .orElse(true);
+    }
+
+    private GrantContext patientContext(OAuth2AuthorizationConsentAuthenticationToken consent, OAuth2Authorization inFlight,
+            OAuth2AuthorizationRequest request, UserAccount user) {
         Object launch = request.getAdditionalParameters().get(EhrLaunchRequestValidator.LAUNCH_PARAMETER);
         if (launch instanceof String value) {
             // validated and redeemed at the authorization request; checked again, never trusted from the form
             EhrLaunches.EhrLaunch found = launches.find(value)
-                    .filter(l -> l.userId().equals(user.get().id()))
+                    .filter(l -> l.userId().equals(user.id()))
                     .filter(l -> l.clientId().equals(request.getClientId()))
+                    .filter(l -> proxies.actingFor(user, l.patientId()).isPresent())
                     .orElseThrow(() -> reject("launch", consent, inFlight, request));
             return new GrantContext(found.patientId(), found.encounterId(), true);
         }
@@ -160,9 +193,9 @@ public final class ConsentGrantProvider implements AuthenticationProvider {
             throw reject("several patients", consent, inFlight, request);
         }
         if (chosen.isEmpty()) {
-            return new GrantContext(user.get().patientId(), null, false);
+            return new GrantContext(user.patientId(), null, false);
         }
-        Optional<ActingFor> patient = users.actingFor(user.get(), chosen.get(0));
+        Optional<ActingFor> patient = proxies.actingFor(user, chosen.get(0));
         if (patient.isEmpty()) {
             throw reject("patient not allowed for user", consent, inFlight, request);
         }
@@ -171,9 +204,14 @@ public final class ConsentGrantProvider implements AuthenticationProvider {
 
     private RuntimeException reject(String reason, OAuth2AuthorizationConsentAuthenticationToken consent,
             OAuth2Authorization inFlight, OAuth2AuthorizationRequest request) {
+        return reject(reason, PATIENT_PARAMETER, consent, inFlight, request);
+    }
+
+    private RuntimeException reject(String reason, String parameter, OAuth2AuthorizationConsentAuthenticationToken consent,
+            OAuth2Authorization inFlight, OAuth2AuthorizationRequest request) {
         decisions.debug("consent denied: client={} reason={}", request.getClientId(), reason);
         authorizations.remove(inFlight);
-        return error(OAuth2ErrorCodes.INVALID_REQUEST, "OAuth 2.0 Parameter: patient", consent, request);
+        return error(OAuth2ErrorCodes.INVALID_REQUEST, "OAuth 2.0 Parameter: " + parameter, consent, request);
     }
 
     private static OAuth2AuthorizationCodeRequestAuthenticationException error(String code, String description,

@@ -62,6 +62,11 @@ public class ScopeDescriptions {
                 .orElseGet(() -> restriction(last, locale));
     }
 
+    /** A sensitive-data class of the consent page ({@code sensitive.<code>} in {@code i18n/proxy*.properties}). */
+    public String sensitiveClass(String code) {
+        return messages.getMessage("sensitive." + code, null, code, LocaleContextHolder.getLocale());
+    }
+
     public String describe(StandardScope scope) {
         return text("scope.standard." + scope.name(), LocaleContextHolder.getLocale());
     }

@@ -1,5 +1,9 @@
 package org.portico.auth.demo;
 
+import java.time.Instant;
+import org.portico.auth.proxy.ProxyGrant;
+import org.portico.auth.proxy.ProxyGrants;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,13 +38,15 @@ public class DemoDataLoader implements ApplicationRunner {
 
     private final AuthProperties properties;
     private final UserAccounts users;
+    private final ProxyGrants proxyGrants;
     private final RegisteredClientRepository clients;
     private final ClientRegistrations registrations;
     private final PasswordEncoder passwordEncoder;
     private final ObjectMapper objectMapper;
 
-    public DemoDataLoader(AuthProperties properties, UserAccounts users, RegisteredClientRepository clients,
+    public DemoDataLoader(AuthProperties properties, UserAccounts users, ProxyGrants proxyGrants, RegisteredClientRepository clients,
             ClientRegistrations registrations, PasswordEncoder passwordEncoder, ObjectMapper objectMapper) {
+        this.proxyGrants = proxyGrants;
         this.properties = properties;
         this.users = users;
         this.clients = clients;
@@ -67,7 +73,12 @@ public class DemoDataLoader implements ApplicationRunner {
                 created++;
             }
             for (DemoFile.DemoPatient other : user.actsFor()) {
-                if (users.addActingFor(account, other.patient(), other.name() == null ? other.patient() : other.name())) {
+                String patient = other.patient();
+                if (proxyGrants.ofProxy(account.id()).stream().noneMatch(g -> g.patientId().equals(patient))) {
+                    // recorded as staff would: full (or the file's level), no end, the age rules applied from the record
+                    proxyGrants.grant(account.id(), patient, other.name() == null ? patient : other.name(),
+                            other.level() == null ? ProxyGrant.Level.FULL : ProxyGrant.Level.of(other.level()), Instant.EPOCH, null,
+                            ProxyGrant.DecidedBy.STAFF, null, "demo data", null, null, null, null);
                     created++;
                 }
             }

@@ -22,7 +22,7 @@ record DemoFile(List<DemoUser> users, List<DemoClient> clients, List<DemoStaff> 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record DemoStaff(String username, String password, String name) {}
 
-    /** {@code acts_for}: other patients the user may act for (e.g. a parent for a child), in picker order. */
+    /** {@code acts_for}: other patients the user may act for (e.g. a parent for a child), as staff-recorded proxy grants; {@code level} {@code full} (default) or {@code read-only}. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record DemoUser(String username, String password, String patient, String name,
             @JsonProperty("acts_for") List<DemoPatient> actsFor) {
@@ -33,7 +33,7 @@ record DemoFile(List<DemoUser> users, List<DemoClient> clients, List<DemoStaff> 
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record DemoPatient(String patient, String name) {}
+    record DemoPatient(String patient, String name, String level) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record DemoClient(

@@ -158,7 +158,24 @@ public class PatientDirectory {
         return new PatientRecord(patient.path("id").asText(), given,
                 name.hasNonNull("family") ? name.path("family").asText() : null,
                 patient.hasNonNull("birthDate") ? patient.path("birthDate").asText() : null,
-                identifiers, phones, emails);
+                identifiers, phones, emails, state(patient.path("address")));
+    }
+
+    /** The state of the home address, else of the first address without an end; null when none says. */
+    private static String state(JsonNode addresses) {
+        String first = null;
+        for (JsonNode address : addresses) {
+            if (address.path("period").hasNonNull("end") || !address.hasNonNull("state")) {
+                continue;
+            }
+            if ("home".equals(address.path("use").asText())) {
+                return address.path("state").asText();
+            }
+            if (first == null) {
+                first = address.path("state").asText();
+            }
+        }
+        return first;
     }
 
     /** The {@code official} (else {@code usual}, else first) name. */

@@ -7,9 +7,16 @@ import java.util.List;
  * values of its identifiers (the MRN among them) and its contacts. PHI: never logged.
  *
  * @param birthDate {@code YYYY-MM-DD} as on the record, or null
+ * @param state     the {@code address.state} of the home (else first current) address, or null: the
+ *                  jurisdiction of proxy access (ADR 0019)
  */
 public record PatientRecord(String id, List<String> given, String family, String birthDate,
-        List<String> identifiers, List<String> phones, List<String> emails) {
+        List<String> identifiers, List<String> phones, List<String> emails, String state) {
+
+    public PatientRecord(String id, List<String> given, String family, String birthDate,
+            List<String> identifiers, List<String> phones, List<String> emails) {
+        this(id, given, family, birthDate, identifiers, phones, emails, null);
+    }
 
     public PatientRecord {
         given = List.copyOf(given);

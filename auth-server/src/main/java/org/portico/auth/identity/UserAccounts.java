@@ -1,6 +1,5 @@
 package org.portico.auth.identity;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -71,41 +70,6 @@ public class UserAccounts {
         Arrays.stream(column == null ? new String[0] : column.split(",")).map(String::trim).filter(r -> !r.isEmpty())
                 .forEach(roles::add);
         return roles;
-    }
-
-    /**
-     * The patients the user may act for: their own first, then the others in the order they were
-     * added. A simple list until the proxy model exists. Empty for a staff account.
-     */
-    public List<ActingFor> actingFor(UserAccount user) {
-        List<ActingFor> result = new ArrayList<>();
-        if (user.patientId() == null) {
-            return result;
-        }
-        result.add(new ActingFor(user.patientId(), user.displayName(), true));
-        result.addAll(jdbc.sql("SELECT patient_id, display_name FROM user_patients WHERE user_id = ? ORDER BY sort_order, patient_id")
-                .param(user.id())
-                .query((rs, n) -> new ActingFor(rs.getString("patient_id"), rs.getString("display_name"), false))
-                .list());
-        return result;
-    }
-
-    /** The patient of that id if the user may act for it. */
-    public Optional<ActingFor> actingFor(UserAccount user, String patientId) {
-        return actingFor(user).stream().filter(p -> p.patientId().equals(patientId)).findFirst();
-    }
-
-    /** Lets the user act for another patient (no-op if already allowed); returns whether it was added. */
-    public boolean addActingFor(UserAccount user, String patientId, String displayName) {
-        if (actingFor(user, patientId).isPresent()) {
-            return false;
-        }
-        int last = jdbc.sql("SELECT COALESCE(MAX(sort_order), -1) FROM user_patients WHERE user_id = ?")
-                .param(user.id()).query(Integer.class).single();
-        jdbc.sql("INSERT INTO user_patients (user_id, patient_id, display_name, sort_order) VALUES (?, ?, ?, ?)")
-                .params(user.id(), patientId, displayName, last + 1)
-                .update();
-        return true;
     }
 
     /** Creates a patient account (demo data) and returns it with its new stable id. */

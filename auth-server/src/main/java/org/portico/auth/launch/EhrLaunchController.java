@@ -1,5 +1,6 @@
 package org.portico.auth.launch;
 
+import org.portico.auth.proxy.ProxyAccess;
 import java.net.URI;
 import java.security.Principal;
 import java.util.ArrayList;
@@ -41,14 +42,16 @@ public class EhrLaunchController {
     private final RegisteredClientRepository clients;
     private final JdbcClient jdbc;
     private final UserAccounts users;
+    private final ProxyAccess proxies;
     private final EhrLaunches launches;
     private final String fhirBase;
 
-    public EhrLaunchController(RegisteredClientRepository clients, JdbcClient jdbc, UserAccounts users, EhrLaunches launches,
+    public EhrLaunchController(ProxyAccess proxies, RegisteredClientRepository clients, JdbcClient jdbc, UserAccounts users, EhrLaunches launches,
             AuthProperties properties) {
         this.clients = clients;
         this.jdbc = jdbc;
         this.users = users;
+        this.proxies = proxies;
         this.launches = launches;
         this.fhirBase = properties.fhirBase();
     }
@@ -68,7 +71,7 @@ public class EhrLaunchController {
             }
         }
         model.addAttribute("apps", apps);
-        model.addAttribute("patients", users.actingFor(user));
+        model.addAttribute("patients", proxies.actingFor(user));
         model.addAttribute("launchPath", AuthEndpoints.EHR_LAUNCH_PATH);
         return "launch";
     }
@@ -87,7 +90,7 @@ public class EhrLaunchController {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST);
         }
         String patient = patientId == null || patientId.isBlank() ? user.patientId() : patientId;
-        Optional<ActingFor> actingFor = users.actingFor(user, patient);
+        Optional<ActingFor> actingFor = proxies.actingFor(user, patient);
         if (actingFor.isEmpty()) {
             decisions.debug("EHR launch denied: client={} reason=patient not allowed for user", clientId);
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST);

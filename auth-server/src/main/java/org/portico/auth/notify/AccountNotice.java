@@ -28,6 +28,18 @@ public record AccountNotice(String userId, Kind kind, Instant at, Map<String, St
         MFA_CHANGED,
         /** an app was given access ({@code app}) */
         APP_AUTHORIZED,
-        ACCOUNT_LOCKED
+        ACCOUNT_LOCKED,
+        /** the account may now act for someone ({@code person}: whose record) */
+        PROXY_GRANTED,
+        /** an age rule made part of a record the account acts for confidential ({@code person}) */
+        PROXY_NARROWED,
+        /** the account can no longer act for someone: revoked, suspended at 18 or expired ({@code person}) */
+        PROXY_ENDED,
+        /** part of the account holder's record is now kept from the person acting for them ({@code person}: the proxy) */
+        PATIENT_PROXY_NARROWED,
+        /** the account holder came of age: their guardian's access is suspended and they may grant it again ({@code person}) */
+        PATIENT_TAKE_OVER,
+        /** someone can no longer act for the account holder ({@code person}: the proxy) */
+        PATIENT_PROXY_ENDED
     }
 }

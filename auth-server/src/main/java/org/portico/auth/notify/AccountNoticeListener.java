@@ -56,6 +56,12 @@ public class AccountNoticeListener {
             case MFA_CHANGED -> "notice.mfaChanged";
             case APP_AUTHORIZED -> "notice.appAuthorized";
             case ACCOUNT_LOCKED -> "notice.accountLocked";
+            case PROXY_GRANTED -> "notice.proxyGranted";
+            case PROXY_NARROWED -> "notice.proxyNarrowed";
+            case PROXY_ENDED -> "notice.proxyEnded";
+            case PATIENT_PROXY_NARROWED -> "notice.patientProxyNarrowed";
+            case PATIENT_TAKE_OVER -> "notice.patientTakeOver";
+            case PATIENT_PROXY_ENDED -> "notice.patientProxyEnded";
         };
     }
 
@@ -64,6 +70,8 @@ public class AccountNoticeListener {
             case NEW_DEVICE -> notice.details().getOrDefault("device", "");
             case MFA_CHANGED -> notice.details().getOrDefault("method", "");
             case APP_AUTHORIZED -> notice.details().getOrDefault("app", "");
+            case PROXY_GRANTED, PROXY_NARROWED, PROXY_ENDED, PATIENT_PROXY_NARROWED, PATIENT_TAKE_OVER, PATIENT_PROXY_ENDED ->
+                    notice.details().getOrDefault("person", "");
             default -> "";
         };
     }

@@ -40,6 +40,9 @@ public final class PortalTokens {
     /** The {@code client_id} (and {@code sub}) of the enrolment desk's Patient lookups. */
     public static final String ENROLMENT_CLIENT_ID = "portico-enrolment";
     public static final String PATIENT_LOOKUP_SCOPE = "system/Patient.rs";
+    /** The {@code client_id} (and {@code sub}) of the proxy-relationship mirror (ADR 0019). */
+    public static final String PROXY_RECORDS_CLIENT_ID = "portico-proxies";
+    public static final String PROXY_RECORDS_SCOPE = "system/RelatedPerson.cu system/Consent.cu";
     static final long LIFETIME_SECONDS = 60;
     public static final Duration LIFETIME = Duration.ofSeconds(LIFETIME_SECONDS);
 
@@ -93,16 +96,28 @@ public final class PortalTokens {
      * the contacts on a record; never sent to a browser.
      */
     public String patientLookup() {
+        return backend(ENROLMENT_CLIENT_ID, PATIENT_LOOKUP_SCOPE);
+    }
+
+    /**
+     * A backend-services token that lets the auth-server write the RelatedPerson and Consent that mirror
+     * a proxy relationship into the patient's record (ADR 0019), and nothing else. Server-side only.
+     */
+    public String proxyRecords() {
+        return backend(PROXY_RECORDS_CLIENT_ID, PROXY_RECORDS_SCOPE);
+    }
+
+    private String backend(String clientId, String scope) {
         Instant now = clock.instant();
         JwtClaimsSet claims = JwtClaimsSet.builder()
                 .issuer(issuer)
-                .subject(ENROLMENT_CLIENT_ID)
+                .subject(clientId)
                 .audience(List.of(fhirBase))
                 .issuedAt(now)
                 .expiresAt(now.plus(LIFETIME))
                 .id(UUID.randomUUID().toString())
-                .claim(SmartClaims.CLIENT_ID, ENROLMENT_CLIENT_ID)
-                .claim(SmartClaims.SCOPE, PATIENT_LOOKUP_SCOPE)
+                .claim(SmartClaims.CLIENT_ID, clientId)
+                .claim(SmartClaims.SCOPE, scope)
                 .claim(SmartClaims.GRANT_ID, GrantIds.newId())
                 .build();
         JwsHeader header = JwsHeader.with(SignatureAlgorithm.RS256).build();

@@ -26,7 +26,7 @@ class PortalTokensTest {
     static final String FHIR = "https://fhir.example.org/fhir";
     static final Instant NOW = Instant.parse("2026-11-27T05:00:00Z");
     static final UserAccount CAROL = new UserAccount("sub-carol", "carol", "{noop}x", "pat-carol", "Carol");
-    static final ActingFor DAVE = new ActingFor("pat-dave", "Dave", false);
+    static final ActingFor DAVE = new ActingFor("pat-dave", "Dave", false, false);
 
     final RSAKey signing = generate("kid-1");
     final PortalTokens tokens = new PortalTokens(new ImmutableJWKSet<>(new JWKSet(signing)), ISSUER + "/", FHIR + "/",

@@ -23,7 +23,7 @@ class MessageBundlesTest {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\d+)");
 
     @ParameterizedTest
-    @ValueSource(strings = {"messages", "accounts", "registration"})
+    @ValueSource(strings = {"messages", "accounts", "registration", "proxy"})
     void whenABundleIsReadThenEnglishAndSpanishHaveTheSameKeysAndPlaceholders(String bundle) throws IOException {
         Properties english = load("i18n/" + bundle + ".properties");
         Properties spanish = load("i18n/" + bundle + "_es.properties");

@@ -26,7 +26,8 @@ public final class TokenAccess {
     /** What one token may do, as data and as HAPI rules. */
     public record Compiled(AccessPolicy policy, List<IAuthRule> rules) {}
 
-    private record Key(String scopes, String patient, String fhirUser) {}
+    /** Everything the policy is built from: two tokens that differ in any of it never share one. */
+    private record Key(String scopes, String patient, String fhirUser, List<String> patients) {}
 
     private static final String ATTRIBUTE = Compiled.class.getName();
 
@@ -76,7 +77,7 @@ public final class TokenAccess {
     }
 
     private Compiled compileByGrant(VerifiedToken token) {
-        Key key = new Key(token.scopes().original(), token.patientId(), token.fhirUser());
+        Key key = new Key(token.scopes().original(), token.patientId(), token.fhirUser(), token.patients());
         return cache.get(key, k -> {
             AccessPolicy policy = AccessPolicy.of(token, actingFor);
             return new Compiled(policy, ScopeRules.forPolicy(policy, fhir, matcher, owners, referrers));

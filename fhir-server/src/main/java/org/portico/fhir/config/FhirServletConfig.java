@@ -86,7 +86,7 @@ class FhirServletConfig {
                     var result = searchParamMatcher.match(criteria, resource, new SystemRequestDetails());
                     return result.supported() && result.matched();
                 },
-                ActingFor.self(),
+                ActingFor.claimed(),
                 new StoredTargetOwners(daos),
                 new StoredReferrers(daos));
     }

@@ -117,7 +117,8 @@ public final class TokenValidator {
                             exp.toInstant(),
                             claims.getJWTID(),
                             claims.getStringClaim(SmartClaims.FHIR_USER),
-                            sensitive(claims)),
+                            sensitive(claims),
+                            patients(claims)),
                     claims.getStringClaim(SmartClaims.GRANT_ID),
                     exp.toInstant(),
                     nbf == null ? null : nbf.toInstant());
@@ -139,6 +140,20 @@ public final class TokenValidator {
             }
         }
         return Set.copyOf(labels);
+    }
+
+    /** {@code portico_patients}: a list of patient ids; anything else is a malformed token. */
+    private static List<String> patients(JWTClaimsSet claims) throws ParseException {
+        List<String> ids = claims.getStringListClaim(SmartClaims.PATIENTS);
+        if (ids == null) {
+            return List.of();
+        }
+        for (String id : ids) {
+            if (id == null || id.isBlank()) {
+                throw new ParseException("patient id empty", 0);
+            }
+        }
+        return List.copyOf(ids);
     }
 
     private VerifiedToken stillValid(Verified v, String token)

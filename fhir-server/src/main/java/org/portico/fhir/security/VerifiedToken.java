@@ -1,6 +1,7 @@
 package org.portico.fhir.security;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -18,10 +19,17 @@ import org.portico.smart.scope.ScopeSet;
  * @param fhirUser  {@code fhirUser} (the user's own resource, absolute or relative), or null
  * @param sensitive {@code portico_sensitive}: the sensitive-data labels ({@code system|code}) the bearer may
  *                  see; empty when the claim is absent
+ * @param patients  {@code portico_patients}: the patient ids the user may act for ({@code user/} scopes bind to
+ *                  them, ADR 0019); empty when the claim is absent
  */
 public record VerifiedToken(
         String subject, String clientId, String patientId, ScopeSet scopes, Instant expiresAt, String tokenId, String fhirUser,
-        Set<String> sensitive) {
+        Set<String> sensitive, List<String> patients) {
+
+    public VerifiedToken(String subject, String clientId, String patientId, ScopeSet scopes, Instant expiresAt, String tokenId,
+                         String fhirUser, Set<String> sensitive) {
+        this(subject, clientId, patientId, scopes, expiresAt, tokenId, fhirUser, sensitive, List.of());
+    }
 
     public VerifiedToken(String subject, String clientId, String patientId, ScopeSet scopes, Instant expiresAt) {
         this(subject, clientId, patientId, scopes, expiresAt, null, null);
@@ -36,6 +44,7 @@ public record VerifiedToken(
         Objects.requireNonNull(scopes, "scopes");
         Objects.requireNonNull(expiresAt, "expiresAt");
         sensitive = sensitive == null ? Set.of() : Set.copyOf(sensitive);
+        patients = patients == null ? List.of() : List.copyOf(patients);
     }
 
     public Optional<String> patient() {

@@ -96,6 +96,13 @@ abstract class AuthzItSupport {
                 .claim(SmartClaims.FHIR_USER, TestTokens.FHIR_BASE + "/Patient/" + a.id()));
     }
 
+    /** A user-context token of A who may also act for these patients ({@code portico_patients}, ADR 0019). */
+    String userTokenAActingFor(String scope, String... patients) {
+        return longLived(TOKENS.claims(null, scope)
+                .claim(SmartClaims.FHIR_USER, TestTokens.FHIR_BASE + "/Patient/" + a.id())
+                .claim(SmartClaims.PATIENTS, java.util.List.of(patients)));
+    }
+
     // --- HTTP ---
 
     String base() {

@@ -469,6 +469,19 @@ class ScopeEnforcementIT extends AuthzItSupport {
         assertThat(diagnostics(denied)).contains("user/Condition.s");
     }
 
+    @Test
+    void whenTheTokenListsThePatientsTheUserActsForThenUserScopesReachExactlyThose() throws Exception {
+        // A acts for B (a parent for a child): B's data is reachable
+        String both = userTokenAActingFor("user/Observation.rs", a.id(), b.id());
+        assertThat(get("/Observation/" + b.ids("Observation").get(0), both).statusCode()).isEqualTo(200);
+        assertThat(get("/Observation/" + a.ids("Observation").get(0), both).statusCode()).isEqualTo(200);
+        // the claim lists A only (the grant ended): B's data is not, whatever fhirUser says
+        String onlyA = userTokenAActingFor("user/Observation.rs", a.id());
+        assertThat(get("/Observation/" + b.ids("Observation").get(0), onlyA).statusCode()).isEqualTo(403);
+        HttpResponse<String> search = get("/Observation?_count=500", onlyA);
+        assertThat(entryIds(search, "Observation")).containsExactlyInAnyOrderElementsOf(currentIds("Observation", a.id()));
+    }
+
     // --- helpers ---
 
     private static String enc(String s) {

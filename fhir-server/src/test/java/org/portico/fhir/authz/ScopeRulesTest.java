@@ -113,6 +113,25 @@ class ScopeRulesTest {
     }
 
     @Test
+    void whenTheTokenListsThePatientsTheUserActsForThenUserScopesBindToExactlyThose() {
+        VerifiedToken token = new VerifiedToken("sub", "client", null, ScopeSet.parse("user/Observation.rs"),
+                Instant.now().plusSeconds(60), "jti", "http://localhost/fhir/Patient/pat-9", java.util.Set.of(),
+                List.of("pat-9", "pat-child", "not an id!"));
+        AccessPolicy policy = AccessPolicy.of(token, ActingFor.claimed());
+        assertThat(policy.bindings()).singleElement().satisfies(b -> assertThat(b.patientIds()).containsExactly("pat-9", "pat-child"));
+    }
+
+    @Test
+    void whenTheTokenListsNoPatientsThenUserScopesBindToTheUserOnly() {
+        VerifiedToken token = new VerifiedToken("sub", "client", null, ScopeSet.parse("user/Observation.rs"),
+                Instant.now().plusSeconds(60), "jti", "http://localhost/fhir/Patient/pat-9");
+        AccessPolicy policy = AccessPolicy.of(token, ActingFor.claimed());
+        // another family's child is never reached without the claim
+        assertThat(policy.bindings()).singleElement().satisfies(b -> assertThat(b.patientIds()).containsExactly("pat-9")
+                .doesNotContain("pat-child"));
+    }
+
+    @Test
     void whenUserIsPractitionerThenUserScopesGrantNothing() {
         VerifiedToken token = new VerifiedToken("sub", "client", null, ScopeSet.parse("user/Observation.rs system/*.rs"),
                 Instant.now().plusSeconds(60), "jti", "Practitioner/pr-1");
@@ -272,6 +291,19 @@ class ScopeRulesTest {
         assertThat(b.rules()).isNotSameAs(a1.rules());
         assertThat(b.policy().bindings()).singleElement().satisfies(x -> assertThat(x.patientIds()).containsExactly("pat-2"));
         assertThat(ScopeRules.names(narrower.rules())).noneMatch(n -> n.contains("*"));
+    }
+
+    @Test
+    void whenTheUserMayNoLongerActForSomeoneThenTheNextTokenDoesNotReuseTheWiderRules() {
+        TokenAccess access = new TokenAccess(FHIR, MATCHER, ActingFor.claimed(), OWNERS, NO_REFERRERS);
+        Instant exp = Instant.now().plusSeconds(60);
+        String user = "http://localhost/fhir/Patient/pat-9";
+        TokenAccess.Compiled before = access.compile(new VerifiedToken("s1", "client", null, ScopeSet.parse("user/*.rs"), exp, "j1", user,
+                java.util.Set.of(), List.of("pat-9", "pat-child")));
+        TokenAccess.Compiled after = access.compile(new VerifiedToken("s1", "client", null, ScopeSet.parse("user/*.rs"), exp, "j2", user,
+                java.util.Set.of(), List.of("pat-9")));
+        assertThat(before.policy().bindings()).singleElement().satisfies(b -> assertThat(b.patientIds()).contains("pat-child"));
+        assertThat(after.policy().bindings()).singleElement().satisfies(b -> assertThat(b.patientIds()).containsExactly("pat-9"));
     }
 
     @Test

@@ -173,6 +173,20 @@ class TokenValidatorTest {
     }
 
     @Test
+    void whenTheTokenListsThePatientsTheUserActsForThenTheyAreRead() throws Exception {
+        JWTClaimsSet claims = tokens.claims(null, "user/*.rs")
+                .claim(org.portico.smart.claims.SmartClaims.PATIENTS, java.util.List.of("p1", "p2")).build();
+        assertThat(validator.validate(tokens.sign(claims)).patients()).containsExactly("p1", "p2");
+        assertThat(validator.validate(tokens.token("p1", "patient/*.rs")).patients()).isEmpty();
+    }
+
+    @Test
+    void whenThePatientsClaimHasAnotherShapeThenRejected() {
+        JWTClaimsSet claims = tokens.claims(null, "user/*.rs").claim(org.portico.smart.claims.SmartClaims.PATIENTS, "p1 p2").build();
+        assertRejected(tokens.sign(claims), "wrong type");
+    }
+
+    @Test
     void whenTheFeedIsStaleThenEveryTokenIsRefusedUntilItIsReadAgain() throws Exception {
         String token = tokens.token("p1", "patient/*.rs");
         tokens.feedUp(false);

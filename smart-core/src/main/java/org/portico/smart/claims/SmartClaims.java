@@ -47,5 +47,12 @@ public final class SmartClaims {
      */
     public static final String SENSITIVE = "portico_sensitive";
 
+    /**
+     * The patient ids (no type prefix) a {@code user/} token's user may act for at issue time: their own
+     * and the people they are a proxy for (ADR 0019). {@code user/} scopes bind to these; absent, to the
+     * Patient named by {@code fhirUser} only.
+     */
+    public static final String PATIENTS = "portico_patients";
+
     private SmartClaims() {}
 }
