@@ -48,6 +48,7 @@ class ProxyAccessIT extends AccountITSupport {
     static final String SEX = ACT + "SEX";
     static final String PSY = ACT + "PSY";
     static final String HIV = ACT + "HIV";
+    static final String RESTRICTED = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality|R";
 
     @TestConfiguration
     static class Fixtures {
@@ -283,6 +284,8 @@ class ProxyAccessIT extends AccountITSupport {
                 .containsExactly(f.parent().patientId(), f.child8(), f.teen15());
         // PSY: the parent chose it for themself, the guardian sees it for both children; SUD is the teen's to keep
         assertThat(sensitive(token)).contains(PSY).doesNotContain(SUD);
+        // the confidentiality mark the fhir-server's labeller puts with every sensitivity label goes with the choice
+        assertThat(sensitive(token)).contains(RESTRICTED);
         assertThat(claims(token).getClaim("patient")).isNull();
     }
 

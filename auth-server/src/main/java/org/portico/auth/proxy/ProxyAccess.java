@@ -29,6 +29,9 @@ import org.springframework.stereotype.Service;
 @Service
 public class ProxyAccess {
 
+    /** The class of confidentiality R in the jurisdiction rules. */
+    static final String RESTRICTED = "R";
+
     private static final Logger decisions = LoggerFactory.getLogger("org.portico.auth.decisions");
 
     private final ProxyGrants grants;
@@ -82,9 +85,18 @@ public class ProxyAccess {
                 .map(this::settle).filter(ProxyPolicy.Evaluation::usable).map(ProxyPolicy.Evaluation::labels).orElse(Set.of());
     }
 
-    /** The labels the patient's own choice of classes stands for. */
+    /**
+     * The labels the patient's own choice of classes stands for. The fhir-server's labeller (ADR 0021)
+     * marks every resource it gives a sensitivity label with confidentiality {@code R} as well, and a
+     * resource is shown only if every label on it is granted: so a patient who shares any class shares
+     * {@code R} with it, or the class they ticked would still be hidden.
+     */
     public Set<String> classLabels(Iterable<String> classCodes) {
-        return policy.rules().labels(classCodes);
+        Set<String> labels = new java.util.LinkedHashSet<>(policy.rules().labels(classCodes));
+        if (!labels.isEmpty()) {
+            labels.addAll(policy.rules().labels(List.of(RESTRICTED)));
+        }
+        return labels;
     }
 
     public JurisdictionRules rules() {
