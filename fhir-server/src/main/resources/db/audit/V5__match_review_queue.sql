@@ -17,3 +17,7 @@ CREATE TABLE portico_match_review (
 );
 
 CREATE INDEX portico_match_review_state ON portico_match_review (state, queued);
+
+-- What a unit of the source that breaks US Core gets: reject | accept-with-warnings | off; NULL: the
+-- server's setting (portico.fhir.ingest.validation).
+ALTER TABLE portico_ingest_source ADD COLUMN validation VARCHAR(32);

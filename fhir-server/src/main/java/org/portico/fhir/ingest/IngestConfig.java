@@ -1,6 +1,7 @@
 package org.portico.fhir.ingest;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import jakarta.persistence.EntityManagerFactory;
 import java.time.Clock;
@@ -73,9 +74,11 @@ class IngestConfig {
 
     @Bean
     Ingestor ingestor(FhirContext fhir, DaoRegistry daos, PlatformTransactionManager transactions, EntityManagerFactory entityManagers,
-            PatientLinks links, PatientLinking linking, SourceAdministration administration, SourceRegistry registry) {
+            PatientLinks links, PatientLinking linking, SourceAdministration administration, SourceRegistry registry,
+            IValidationSupport validationSupport, PorticoFhirProperties properties) {
         return new Ingestor(fhir, daos, new TransactionTemplate(transactions),
                 SharedEntityManagerCreator.createSharedEntityManager(entityManagers), links, linking,
+                new IngestValidation(fhir, validationSupport, properties.ingest().validation()),
                 administration::porticoOrganizationId, registry::lock, Clock.systemUTC());
     }
 

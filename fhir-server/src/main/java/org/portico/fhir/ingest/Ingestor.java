@@ -59,6 +59,7 @@ public final class Ingestor {
     private final TransactionTemplate transactions;
     private final PatientLinks links;
     private final PatientLinking linking;
+    private final IngestValidation validation;
     private final Supplier<String> porticoOrganization;
     private final Clock clock;
     private final StoredResources stored;
@@ -67,7 +68,7 @@ public final class Ingestor {
     private final EntityManager entityManager;
 
     public Ingestor(FhirContext fhir, DaoRegistry daos, TransactionTemplate transactions, EntityManager entityManager,
-            PatientLinks links, PatientLinking linking, Supplier<String> porticoOrganization, java.util.function.Consumer<Source> lock,
+            PatientLinks links, PatientLinking linking, IngestValidation validation, Supplier<String> porticoOrganization, java.util.function.Consumer<Source> lock,
             Clock clock) {
         this.lock = lock;
         this.entityManager = entityManager;
@@ -76,6 +77,7 @@ public final class Ingestor {
         this.transactions = transactions;
         this.links = links;
         this.linking = linking;
+        this.validation = validation;
         this.porticoOrganization = porticoOrganization;
         this.clock = clock;
         this.stored = new StoredResources(daos);
@@ -100,7 +102,20 @@ public final class Ingestor {
     /** Stores the unit and answers after the commit; throws the 422 of a rejected unit. */
     public IngestReport ingest(Source source, IngestUnit unit) {
         long start = System.nanoTime();
-        IngestReport report = transactions.execute(status -> new Run(source, unit).run());
+        // before the transaction: the validator's cost holds no lock and no connection
+        List<IngestReport.Rejection> findings = new ArrayList<>();
+        boolean errors = false;
+        IngestValidation.Mode mode = source.validation() != null ? source.validation() : validation.mode();
+        for (IngestValidation.Finding finding : validation.validate(unit, mode, entry -> sourceId(source, entry))) {
+            findings.add(new IngestReport.Rejection(finding.label(), finding.sourceId(), finding.text()));
+            errors |= finding.error();
+        }
+        if (errors && mode == IngestValidation.Mode.REJECT) {
+            log.info("ingest unit refused by validation: source={} entries={} findings={}", source.id(), unit.entries().size(),
+                    findings.size());
+            throw IngestReport.rejected(findings.stream().filter(f -> f.reason().startsWith("error")).toList());
+        }
+        IngestReport report = transactions.execute(status -> new Run(source, unit).run()).withWarnings(findings);
         log.info("ingest unit stored: source={} entries={} outcome={} in {} ms", source.id(), unit.entries().size(),
                 report.counts(), (System.nanoTime() - start) / 1_000_000);
         return report;
