@@ -66,6 +66,7 @@ public final class LinkDecisions {
                     .orElseThrow(() -> new UnprocessableEntityException("The record of review " + reviewId + " is not linked"));
             requireActive(review.candidatePatientId());
             String from = link.unifiedPatientId();
+            requireSoleRecordOfSource(source, review.sourceRecordId(), from);
             Relinker.Moved moved = null;
             if (!from.equals(review.candidatePatientId())) {
                 moved = linking.move(source, review.sourceRecordId(), from, review.candidatePatientId(),
@@ -105,6 +106,7 @@ public final class LinkDecisions {
                 throw new UnprocessableEntityException("Patient/" + recordId + " is the only record of Patient/" + unifiedId
                         + ": it is linked to no other record, there is no link to undo");
             }
+            requireSoleRecordOfSource(source, recordId, unifiedId);
             Patient record = (Patient) daos.getResourceDao("Patient").read(new IdType("Patient", recordId), new SystemRequestDetails());
             String own = linking.newUnified(record, source);
             Relinker.Moved moved = linking.move(source, recordId, unifiedId, own, "undone by an operator (was: " + link.evidence() + ")",
@@ -128,6 +130,19 @@ public final class LinkDecisions {
         Source source = registry.byId(sourceId).orElseThrow(() -> new ResourceNotFoundException("No source " + sourceId));
         registry.lock(source);
         return source;
+    }
+
+    /**
+     * What a source sent is told apart by source, not by which of its records it came through: a record
+     * that shares its person with another record of the same source (a merge) cannot be moved alone.
+     */
+    private void requireSoleRecordOfSource(Source source, String recordId, String unifiedId) {
+        boolean shared = links.ofUnified(unifiedId).stream()
+                .anyMatch(l -> l.sourceId().equals(source.id()) && !l.sourceRecordId().equals(recordId));
+        if (shared) {
+            throw new UnprocessableEntityException("Patient/" + recordId + " shares Patient/" + unifiedId
+                    + " with another record of the same source (a merge); their data cannot be told apart, so it is not moved");
+        }
     }
 
     private void requireActive(String unifiedId) {

@@ -30,6 +30,8 @@ class LinkReviewIT extends IngestItSupport {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         properties(registry, "ingest_link_review");
+        // matching and linking are what this test is about; US Core validation (slow) is IngestIT's
+        registry.add("portico.fhir.ingest.validation", () -> "off");
     }
 
     private static final String CLIENT_A = "ehr-a-client";
@@ -289,6 +291,10 @@ class LinkReviewIT extends IngestItSupport {
         assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
         assertThat(json(get("/" + stored(json(next), later.path("id").asText()), READER)).path("subject").path("reference").asText())
                 .isEqualTo("Patient/" + person.unified());
+        // the two records of one source now share the person: their data cannot be told apart, so no undo moves it
+        HttpResponse<String> undo = post("/$link-undo", operator(), FHIR_JSON, undoParameters("Patient/" + record, "Patient/" + person.unified()));
+        assertThat(undo.statusCode()).isEqualTo(422);
+        assertThat(json(undo).path("issue").toString()).contains("same source");
     }
 
     // --- helpers ---
