@@ -37,6 +37,7 @@ import org.portico.fhir.authz.SensitiveData;
 import org.portico.fhir.authz.SourceRecords;
 import org.portico.fhir.ingest.IngestAuthorization;
 import org.portico.fhir.ingest.IngestProvider;
+import org.portico.fhir.ingest.LinkReviewProvider;
 import org.portico.fhir.authz.TokenAccess;
 import org.portico.fhir.capability.BulkDataCapability;
 import org.portico.fhir.capability.SmartCapabilityInterceptor;
@@ -117,6 +118,7 @@ class FhirServletConfig {
             DirectoryEntries directoryEntries,
             BulkExportLocations bulkLocations,
             IngestProvider ingest,
+            LinkReviewProvider linkReview,
             IngestAuthorization ingestAuthorization) {
         systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
         RestfulServer server = new RestfulServer(systemDao.getContext());
@@ -130,6 +132,7 @@ class FhirServletConfig {
         server.registerProvider(bulkExport);
         // sources and ingestion (ADR 0017)
         server.registerProvider(ingest);
+        server.registerProvider(linkReview);
         JpaCapabilityStatementProvider capabilities = new JpaCapabilityStatementProvider(
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport);
         capabilities.setImplementationDescription("Portico FHIR server");

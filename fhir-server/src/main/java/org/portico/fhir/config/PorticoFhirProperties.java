@@ -24,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
  * @param demoDir folders of transaction bundles to load at start-up, comma-separated, or empty; a plain
  *                string because Spring's Path conversion reads {@code ../x} as a classpath resource and fails
  * @param bulk    Bulk Data export (ADR 0013)
+ * @param ingest  ingestion from sources (ADR 0017)
  */
 @Validated
 @ConfigurationProperties(prefix = "portico.fhir")
@@ -32,7 +33,15 @@ public record PorticoFhirProperties(
         @NotNull @Valid Auth auth,
         @NotNull @Valid Db db,
         String demoDir,
-        @DefaultValue @NotNull @Valid Bulk bulk) {
+        @DefaultValue @NotNull @Valid Bulk bulk,
+        @DefaultValue @NotNull @Valid Ingest ingest) {
+
+    /**
+     * @param validation what a unit whose resources break US Core gets: {@code reject} (422, nothing
+     *                   stored), {@code accept-with-warnings} (stored, the findings in the report) or {@code off}
+     */
+    public record Ingest(
+            @DefaultValue("accept-with-warnings") @NotNull org.portico.fhir.ingest.IngestValidation.Mode validation) {}
 
     /**
      * @param retryAfter     the {@code Retry-After} of a status answer while an export runs

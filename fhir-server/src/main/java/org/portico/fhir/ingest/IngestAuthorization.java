@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * {@code system/} scopes, a client id, no user or patient behind it):
  * <ul>
  * <li>{@code $register-source}: {@code system/Organization.cu} without restrictions (a source is an
- * Organization that Portico creates or updates), from a client that is not itself a source;</li>
+ * Organization that Portico creates or updates), from a client that is not itself a source; the
+ * operator's link decisions ({@code $link-review}, {@code $link-confirm}, {@code $link-reject},
+ * {@code $link-undo}) are admitted the same way (the operator who registers sources decides links);</li>
  * <li>{@code $ingest}, {@code $ingest-ndjson}: the token's client is a registered source (it pushes
  * only for that source), and for every type in the unit {@code system/[type].cu} without
  * restrictions (checked by {@link #requireWrites} once the unit is read).</li>
@@ -32,7 +34,14 @@ public final class IngestAuthorization implements AdmittedOperation {
     public static final String REGISTER = "$register-source";
     public static final String INGEST = "$ingest";
     public static final String INGEST_NDJSON = "$ingest-ndjson";
-    private static final Set<String> OPERATIONS = Set.of(REGISTER, INGEST, INGEST_NDJSON);
+    public static final String LINK_REVIEW = "$link-review";
+    public static final String LINK_CONFIRM = "$link-confirm";
+    public static final String LINK_REJECT = "$link-reject";
+    public static final String LINK_UNDO = "$link-undo";
+    /** The operator's operations: registering sources and deciding links. */
+    private static final Set<String> OPERATOR = Set.of(REGISTER, LINK_REVIEW, LINK_CONFIRM, LINK_REJECT, LINK_UNDO);
+    private static final Set<String> OPERATIONS = Set.of(REGISTER, INGEST, INGEST_NDJSON, LINK_REVIEW, LINK_CONFIRM, LINK_REJECT,
+            LINK_UNDO);
     private static final Logger log = LoggerFactory.getLogger("org.portico.fhir.authz");
 
     private final TokenAccess access;
@@ -52,14 +61,14 @@ public final class IngestAuthorization implements AdmittedOperation {
     @Override
     public void admit(RequestDetails request) {
         String client = backendClient(request);
-        if (REGISTER.equals(request.getOperation())) {
+        if (OPERATOR.contains(request.getOperation())) {
             AccessPolicy policy = access.of(request).policy();
             if (!serverWide(policy, "Organization", Interaction.CREATE).unrestricted()
                     || !serverWide(policy, "Organization", Interaction.UPDATE).unrestricted()) {
-                throw forbidden(request, "Registering a source needs the scope system/Organization.cu");
+                throw forbidden(request, "This operator operation needs the scope system/Organization.cu");
             }
             if (registry.byClient(client).isPresent()) {
-                throw forbidden(request, "A source's own client cannot register sources");
+                throw forbidden(request, "A source's own client cannot act as an operator");
             }
         } else if (registry.byClient(client).isEmpty()) {
             throw forbidden(request, "This client is not a registered source");

@@ -1,6 +1,7 @@
 package org.portico.fhir.ingest;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import jakarta.persistence.EntityManagerFactory;
 import java.time.Clock;
@@ -8,6 +9,7 @@ import javax.sql.DataSource;
 import org.portico.fhir.audit.AuditSchema;
 import org.portico.fhir.authz.TokenAccess;
 import org.portico.fhir.config.PorticoFhirProperties;
+import org.portico.fhir.matching.MatchReviews;
 import org.portico.fhir.matching.MatchScorer;
 import org.portico.fhir.matching.Nicknames;
 import org.portico.fhir.matching.PatientLinks;
@@ -40,6 +42,31 @@ class IngestConfig {
     }
 
     @Bean
+    MatchReviews matchReviews(DataSource dataSource, AuditSchema schema) {
+        return new MatchReviews(new JdbcTemplate(dataSource));
+    }
+
+    @Bean
+    PatientLinking patientLinking(FhirContext fhir, DaoRegistry daos, DataSource dataSource, EntityManagerFactory entityManagers,
+            PatientLinks links, MatchReviews reviews, PatientMatcher matcher, SourceRegistry registry) {
+        var entityManager = SharedEntityManagerCreator.createSharedEntityManager(entityManagers);
+        Relinker relinker = new Relinker(fhir, daos, entityManager, new JdbcTemplate(dataSource),
+                () -> registry.all().stream().map(Source::recordIdSystem).collect(java.util.stream.Collectors.toSet()));
+        return new PatientLinking(daos, entityManager, links, reviews, matcher, registry, relinker, Clock.systemUTC());
+    }
+
+    @Bean
+    LinkDecisions linkDecisions(DaoRegistry daos, PlatformTransactionManager transactions, SourceRegistry registry, PatientLinks links,
+            MatchReviews reviews, PatientLinking linking) {
+        return new LinkDecisions(daos, new TransactionTemplate(transactions), registry, links, reviews, linking, Clock.systemUTC());
+    }
+
+    @Bean
+    LinkReviewProvider linkReviewProvider(LinkDecisions decisions) {
+        return new LinkReviewProvider(decisions);
+    }
+
+    @Bean
     SourceAdministration sourceAdministration(DaoRegistry daos, SourceRegistry registry, PlatformTransactionManager transactions,
             PorticoFhirProperties properties) {
         return new SourceAdministration(daos, registry, new TransactionTemplate(transactions), properties.baseUrl(), Clock.systemUTC());
@@ -47,9 +74,11 @@ class IngestConfig {
 
     @Bean
     Ingestor ingestor(FhirContext fhir, DaoRegistry daos, PlatformTransactionManager transactions, EntityManagerFactory entityManagers,
-            PatientLinks links, PatientMatcher matcher, SourceAdministration administration, SourceRegistry registry) {
+            PatientLinks links, PatientLinking linking, SourceAdministration administration, SourceRegistry registry,
+            IValidationSupport validationSupport, PorticoFhirProperties properties) {
         return new Ingestor(fhir, daos, new TransactionTemplate(transactions),
-                SharedEntityManagerCreator.createSharedEntityManager(entityManagers), links, matcher,
+                SharedEntityManagerCreator.createSharedEntityManager(entityManagers), links, linking,
+                new IngestValidation(fhir, validationSupport, properties.ingest().validation()),
                 administration::porticoOrganizationId, registry::lock, Clock.systemUTC());
     }
 

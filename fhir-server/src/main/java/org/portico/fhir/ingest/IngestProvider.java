@@ -23,7 +23,8 @@ import org.hl7.fhir.r4.model.UriType;
  * The ingest API (ADR 0017), as server operations of the FHIR API:
  * <ul>
  * <li>{@code POST [base]/$register-source} (Parameters: {@code name}, {@code uri}, {@code client-id},
- * {@code record-id-system}, {@code mrn-system} 0..*, {@code organization} 0..1) registers or updates a source;</li>
+ * {@code record-id-system}, {@code mrn-system} 0..*, {@code organization} 0..1, {@code validation} 0..1:
+ * {@code reject}, {@code accept-with-warnings} or {@code off}, else the server's setting) registers or updates a source;</li>
  * <li>{@code POST [base]/$ingest} with a transaction, batch or collection Bundle, and
  * {@code POST [base]/$ingest-ndjson} with ndjson (one resource per line, any types), store one unit
  * for the source whose client sends it and answer its {@link IngestReport}.</li>
@@ -54,13 +55,14 @@ public final class IngestProvider {
             @OperationParam(name = "client-id", min = 1, max = 1) StringType clientId,
             @OperationParam(name = "record-id-system", min = 1, max = 1) UriType recordIdSystem,
             @OperationParam(name = "mrn-system", min = 0, max = OperationParam.MAX_UNLIMITED) List<UriType> mrnSystems,
-            @OperationParam(name = "organization", min = 0, max = 1) Organization organization) {
+            @OperationParam(name = "organization", min = 0, max = 1) Organization organization,
+            @OperationParam(name = "validation", min = 0, max = 1) org.hl7.fhir.r4.model.CodeType validation) {
         List<String> systems = new ArrayList<>();
         if (mrnSystems != null) {
             mrnSystems.forEach(s -> systems.add(s.getValue()));
         }
         Source source = administration.register(new SourceAdministration.Registration(
-                value(name), uri(value(uri)), value(clientId), value(recordIdSystem), systems, organization));
+                value(name), uri(value(uri)), value(clientId), value(recordIdSystem), systems, organization, mode(value(validation))));
         return describe(source);
     }
 
@@ -92,6 +94,9 @@ public final class IngestProvider {
         p.addParameter().setName("organization").setValue(new Reference(source.organizationReference()));
         p.addParameter().setName("record-id-system").setValue(new UriType(source.recordIdSystem()));
         source.mrnSystems().forEach(s -> p.addParameter().setName("mrn-system").setValue(new UriType(s)));
+        if (source.validation() != null) {
+            p.addParameter().setName("validation").setValue(new org.hl7.fhir.r4.model.CodeType(source.validation().code()));
+        }
         return p;
     }
 
@@ -112,6 +117,17 @@ public final class IngestProvider {
 
     private static String value(org.hl7.fhir.r4.model.PrimitiveType<?> value) {
         return value == null ? null : value.getValueAsString();
+    }
+
+    private static IngestValidation.Mode mode(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return IngestValidation.Mode.of(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("validation is one of reject, accept-with-warnings, off");
+        }
     }
 
     private static URI uri(String value) {

@@ -22,7 +22,7 @@ import org.hl7.fhir.r4.model.UriType;
  * entry stores nothing and answers 422 with an OperationOutcome naming every rejected entry and why
  * ({@link #rejected}).
  */
-public record IngestReport(String source, List<Item> items, List<String> provenances) {
+public record IngestReport(String source, List<Item> items, List<String> provenances, List<Rejection> warnings) {
 
     public enum Outcome {
         CREATED, UPDATED, UNCHANGED;
@@ -46,6 +46,16 @@ public record IngestReport(String source, List<Item> items, List<String> provena
     public IngestReport {
         items = List.copyOf(items);
         provenances = List.copyOf(provenances);
+        warnings = List.copyOf(warnings);
+    }
+
+    public IngestReport(String source, List<Item> items, List<String> provenances) {
+        this(source, items, provenances, List.of());
+    }
+
+    /** The same report with the validator's findings about the stored unit. */
+    public IngestReport withWarnings(List<Rejection> found) {
+        return new IngestReport(source, items, provenances, found);
     }
 
     public Map<Outcome, Integer> counts() {
@@ -72,6 +82,14 @@ public record IngestReport(String source, List<Item> items, List<String> provena
                 entry.addPart().setName("source-id").setValue(new StringType(item.sourceId()));
             }
             entry.addPart().setName("resource").setValue(new Reference(item.stored()));
+        }
+        for (Rejection warning : warnings) {
+            Parameters.ParametersParameterComponent w = p.addParameter().setName("warning");
+            w.addPart().setName("entry").setValue(new StringType(warning.label()));
+            if (warning.sourceId() != null) {
+                w.addPart().setName("source-id").setValue(new StringType(warning.sourceId()));
+            }
+            w.addPart().setName("message").setValue(new StringType(warning.reason()));
         }
         return p;
     }

@@ -31,7 +31,6 @@ import org.hl7.fhir.r4.model.Resource;
 import org.portico.fhir.authz.ScopeRules;
 import org.portico.fhir.authz.SourceRecords;
 import org.portico.fhir.matching.PatientLinks;
-import org.portico.fhir.matching.PatientMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -59,7 +58,8 @@ public final class Ingestor {
     private final DaoRegistry daos;
     private final TransactionTemplate transactions;
     private final PatientLinks links;
-    private final PatientMatcher matcher;
+    private final PatientLinking linking;
+    private final IngestValidation validation;
     private final Supplier<String> porticoOrganization;
     private final Clock clock;
     private final StoredResources stored;
@@ -68,7 +68,7 @@ public final class Ingestor {
     private final EntityManager entityManager;
 
     public Ingestor(FhirContext fhir, DaoRegistry daos, TransactionTemplate transactions, EntityManager entityManager,
-            PatientLinks links, PatientMatcher matcher, Supplier<String> porticoOrganization, java.util.function.Consumer<Source> lock,
+            PatientLinks links, PatientLinking linking, IngestValidation validation, Supplier<String> porticoOrganization, java.util.function.Consumer<Source> lock,
             Clock clock) {
         this.lock = lock;
         this.entityManager = entityManager;
@@ -76,7 +76,8 @@ public final class Ingestor {
         this.daos = daos;
         this.transactions = transactions;
         this.links = links;
-        this.matcher = matcher;
+        this.linking = linking;
+        this.validation = validation;
         this.porticoOrganization = porticoOrganization;
         this.clock = clock;
         this.stored = new StoredResources(daos);
@@ -101,7 +102,20 @@ public final class Ingestor {
     /** Stores the unit and answers after the commit; throws the 422 of a rejected unit. */
     public IngestReport ingest(Source source, IngestUnit unit) {
         long start = System.nanoTime();
-        IngestReport report = transactions.execute(status -> new Run(source, unit).run());
+        // before the transaction: the validator's cost holds no lock and no connection
+        List<IngestReport.Rejection> findings = new ArrayList<>();
+        boolean errors = false;
+        IngestValidation.Mode mode = source.validation() != null ? source.validation() : validation.mode();
+        for (IngestValidation.Finding finding : validation.validate(unit, mode, entry -> sourceId(source, entry))) {
+            findings.add(new IngestReport.Rejection(finding.label(), finding.sourceId(), finding.text()));
+            errors |= finding.error();
+        }
+        if (errors && mode == IngestValidation.Mode.REJECT) {
+            log.info("ingest unit refused by validation: source={} entries={} findings={}", source.id(), unit.entries().size(),
+                    findings.size());
+            throw IngestReport.rejected(findings.stream().filter(f -> f.reason().startsWith("error")).toList());
+        }
+        IngestReport report = transactions.execute(status -> new Run(source, unit).run()).withWarnings(findings);
         log.info("ingest unit stored: source={} entries={} outcome={} in {} ms", source.id(), unit.entries().size(),
                 report.counts(), (System.nanoTime() - start) / 1_000_000);
         return report;
@@ -129,6 +143,22 @@ public final class Ingestor {
     static boolean fromSource(Resource resource, String sourceUri) {
         String stored = resource.getMeta().getSource();
         return stored != null && (stored.equals(sourceUri) || stored.startsWith(sourceUri + "#"));
+    }
+
+    /** The entry's id in its source: its identifier in the source's record-id system, its id, or its urn:uuid. */
+    static String sourceId(Source source, IngestUnit.Entry entry) {
+        for (Identifier identifier : identifiers(entry.resource())) {
+            if (source.recordIdSystem().equals(identifier.getSystem()) && identifier.hasValue() && !identifier.getValue().isBlank()) {
+                return identifier.getValue();
+            }
+        }
+        if (entry.resource().getIdElement().hasIdPart()) {
+            return entry.resource().getIdElement().getIdPart();
+        }
+        if (entry.fullUrl() != null && entry.fullUrl().startsWith(URN_UUID) && entry.fullUrl().length() > URN_UUID.length()) {
+            return entry.fullUrl().substring(URN_UUID.length());
+        }
+        return null;
     }
 
     /** One entry with its identity in the source. */
@@ -233,18 +263,7 @@ public final class Ingestor {
         }
 
         private String sourceId(IngestUnit.Entry entry) {
-            for (Identifier identifier : identifiers(entry.resource())) {
-                if (source.recordIdSystem().equals(identifier.getSystem()) && identifier.hasValue() && !identifier.getValue().isBlank()) {
-                    return identifier.getValue();
-                }
-            }
-            if (entry.resource().getIdElement().hasIdPart()) {
-                return entry.resource().getIdElement().getIdPart();
-            }
-            if (entry.fullUrl() != null && entry.fullUrl().startsWith(URN_UUID) && entry.fullUrl().length() > URN_UUID.length()) {
-                return entry.fullUrl().substring(URN_UUID.length());
-            }
-            return null;
+            return Ingestor.sourceId(source, entry);
         }
 
         /** For each entry, the entries it refers to; references to earlier data are looked up, others refused. */
@@ -373,6 +392,7 @@ public final class Ingestor {
             }
             carrySourceId(resource, keyed.sourceId());
             String owner = rewriteReferences(resource);
+            String mergedInto = resource instanceof Patient record ? merge(record) : null;
             if (previous != null) {
                 keepIdentifiers(previous, resource);
             } else {
@@ -393,7 +413,7 @@ public final class Ingestor {
             items.add(new IngestReport.Item(keyed.entry().label(), keyed.type(), keyed.sourceId(), result, storedId));
             if (resource instanceof Patient record) {
                 record.setId(storedId);
-                String unified = unifiedPatient(keyed, record);
+                String unified = unifiedPatient(keyed, record, mergedInto);
                 written.put(keyed.key(), "Patient/" + unified);
                 owner = "";
             } else {
@@ -402,6 +422,27 @@ public final class Ingestor {
             if (result != IngestReport.Outcome.UNCHANGED) {
                 targets.computeIfAbsent(owner == null ? "" : owner, o -> new LinkedHashSet<>()).add(storedId);
             }
+        }
+
+        /**
+         * A source record is never stored with {@code Patient.link} (that would put it in a unified Patient's
+         * compartment). A {@code replaced-by} link is the source merging this record into another of its
+         * records (HL7 merge): the record becomes inactive and joins the other record's unified Patient,
+         * which is answered (the link's reference was resolved to it with the others).
+         */
+        private String merge(Patient record) {
+            String into = null;
+            for (Patient.PatientLinkComponent link : record.getLink()) {
+                String other = link.getOther().getReference();
+                if (link.getType() == Patient.LinkType.REPLACEDBY && other != null && other.startsWith(PATIENT + "/")) {
+                    into = other.substring(PATIENT.length() + 1);
+                }
+            }
+            record.getLink().clear();
+            if (into != null) {
+                record.setActive(false);
+            }
+            return into;
         }
 
         /** The fact is stored already (another source's): it gets this source's id, and this unit's Provenance names it. */
@@ -474,47 +515,15 @@ public final class Ingestor {
             return owner;
         }
 
-        /** The unified Patient of a source record: its link, or the matcher's decision, recorded now. */
-        private String unifiedPatient(Keyed keyed, Patient record) {
-            String recordId = record.getIdElement().getIdPart();
-            var link = links.of(source.id(), recordId);
-            if (link.isPresent()) {
-                return link.get().unifiedPatientId();
+        /** The unified Patient of a source record ({@link PatientLinking}); what it created or changed goes in the report. */
+        private String unifiedPatient(Keyed keyed, Patient record, String mergedInto) {
+            PatientLinking.Linked linked = linking.link(source, record, mergedInto);
+            for (PatientLinking.Change change : linked.changes()) {
+                String reference = PATIENT + "/" + change.unifiedPatientId();
+                items.add(new IngestReport.Item("unified Patient of " + keyed.entry().label(), PATIENT, null, change.outcome(), reference));
+                targets.computeIfAbsent(change.unifiedPatientId(), o -> new LinkedHashSet<>()).add(reference);
             }
-            // the matcher's searches and reads run in HAPI's own transaction handling: nothing may be left unflushed
-            entityManager.flush();
-            PatientMatcher.Decision decision = matcher.decide(record, source.id());
-            String unified;
-            if (decision instanceof PatientMatcher.SamePerson same) {
-                unified = same.unifiedPatientId();
-                addIdentifiers(keyed, unified, record);
-            } else {
-                Patient person = UnifiedPatients.from(record, source.recordIdSystem());
-                unified = dao(PATIENT).create(person, request).getId().getIdPart();
-                entityManager.flush();
-                items.add(new IngestReport.Item("unified Patient of " + keyed.entry().label(), PATIENT, null,
-                        IngestReport.Outcome.CREATED, PATIENT + "/" + unified));
-                targets.computeIfAbsent(unified, o -> new LinkedHashSet<>()).add(PATIENT + "/" + unified);
-            }
-            links.insert(new PatientLinks.Link(source.id(), recordId, unified, PatientLinks.LINKED, decision.evidence()),
-                    "matcher", clock.instant());
-            log.debug("source record linked: source={} record={} unified={} evidence={}", source.id(), recordId, unified, decision.evidence());
-            return unified;
-        }
-
-        private void addIdentifiers(Keyed keyed, String unifiedId, Patient record) {
-            Patient unified = (Patient) dao(PATIENT).read(new org.hl7.fhir.r4.model.IdType(PATIENT, unifiedId), request);
-            if (UnifiedPatients.addIdentifiers(unified, record, source.recordIdSystem())) {
-                unified.getMeta().setVersionId(null);
-                unified.getMeta().setLastUpdated(null);
-                DaoMethodOutcome outcome = dao(PATIENT).update(unified, request);
-                entityManager.flush();
-                if (!outcome.isNop()) {
-                    items.add(new IngestReport.Item("unified Patient of " + keyed.entry().label(), PATIENT, null,
-                            IngestReport.Outcome.UPDATED, PATIENT + "/" + unifiedId));
-                    targets.computeIfAbsent(unifiedId, o -> new LinkedHashSet<>()).add(PATIENT + "/" + unifiedId);
-                }
-            }
+            return linked.unifiedPatientId();
         }
 
         private String provenance(Set<String> resources) {

@@ -14,9 +14,15 @@ import java.util.Objects;
  * @param organizationId the id of its Organization (the author of its data's Provenance)
  * @param recordIdSystem the identifier system of its own record ids ({@code <system>|<its id>} finds a resend)
  * @param mrnSystems     the identifier systems of its medical record numbers
+ * @param validation     what its units that break US Core get, or null for the server's setting
  */
 public record Source(String id, String name, URI uri, String clientId, String organizationId, String recordIdSystem,
-        List<String> mrnSystems) {
+        List<String> mrnSystems, IngestValidation.Mode validation) {
+
+    public Source(String id, String name, URI uri, String clientId, String organizationId, String recordIdSystem,
+            List<String> mrnSystems) {
+        this(id, name, uri, clientId, organizationId, recordIdSystem, mrnSystems, null);
+    }
 
     public Source {
         Objects.requireNonNull(id, "id");

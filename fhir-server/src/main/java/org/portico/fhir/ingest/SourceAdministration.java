@@ -28,7 +28,7 @@ public final class SourceAdministration {
 
     /** What an operator registers. {@code organization} may be null: an Organization is then made from the name. */
     public record Registration(String name, URI uri, String clientId, String recordIdSystem, List<String> mrnSystems,
-            Organization organization) {}
+            Organization organization, IngestValidation.Mode validation) {}
 
     private final DaoRegistry daos;
     private final SourceRegistry registry;
@@ -68,13 +68,13 @@ public final class SourceAdministration {
                 organization.setId("Organization/" + existing.get().organizationId());
                 organizations.update(organization, new SystemRequestDetails());
                 source = new Source(existing.get().id(), registration.name(), registration.uri(), registration.clientId(),
-                        existing.get().organizationId(), registration.recordIdSystem(), registration.mrnSystems());
+                        existing.get().organizationId(), registration.recordIdSystem(), registration.mrnSystems(), registration.validation());
                 registry.update(source, clock.instant());
             } else {
                 organization.setId((String) null);
                 String organizationId = organizations.create(organization, new SystemRequestDetails()).getId().getIdPart();
                 source = new Source(UUID.randomUUID().toString(), registration.name(), registration.uri(), registration.clientId(),
-                        organizationId, registration.recordIdSystem(), registration.mrnSystems());
+                        organizationId, registration.recordIdSystem(), registration.mrnSystems(), registration.validation());
                 registry.insert(source, clock.instant());
             }
             return source;

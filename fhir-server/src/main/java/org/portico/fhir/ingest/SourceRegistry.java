@@ -17,7 +17,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public final class SourceRegistry {
 
-    private static final String COLUMNS = "id, name, uri, client_id, organization_id, record_id_system, mrn_systems";
+    private static final String COLUMNS = "id, name, uri, client_id, organization_id, record_id_system, mrn_systems, validation";
 
     private final JdbcTemplate jdbc;
 
@@ -52,16 +52,21 @@ public final class SourceRegistry {
     }
 
     void insert(Source source, Instant now) {
-        jdbc.update("INSERT INTO portico_ingest_source (" + COLUMNS + ", registered, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        jdbc.update("INSERT INTO portico_ingest_source (" + COLUMNS + ", registered, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 source.id(), source.name(), source.uri().toString(), source.clientId(), source.organizationId(),
-                source.recordIdSystem(), String.join("\n", source.mrnSystems()), Timestamp.from(now), Timestamp.from(now));
+                source.recordIdSystem(), String.join("\n", source.mrnSystems()), validation(source), Timestamp.from(now),
+                Timestamp.from(now));
     }
 
     void update(Source source, Instant now) {
         jdbc.update("UPDATE portico_ingest_source SET name = ?, client_id = ?, organization_id = ?, record_id_system = ?,"
-                        + " mrn_systems = ?, updated = ? WHERE id = ?",
+                        + " mrn_systems = ?, validation = ?, updated = ? WHERE id = ?",
                 source.name(), source.clientId(), source.organizationId(), source.recordIdSystem(),
-                String.join("\n", source.mrnSystems()), Timestamp.from(now), source.id());
+                String.join("\n", source.mrnSystems()), validation(source), Timestamp.from(now), source.id());
+    }
+
+    private static String validation(Source source) {
+        return source.validation() == null ? null : source.validation().name();
     }
 
     private Optional<Source> one(String sql, String argument) {
@@ -72,6 +77,7 @@ public final class SourceRegistry {
         String systems = rs.getString("mrn_systems");
         return new Source(rs.getString("id"), rs.getString("name"), URI.create(rs.getString("uri")), rs.getString("client_id"),
                 rs.getString("organization_id"), rs.getString("record_id_system"),
-                systems == null || systems.isEmpty() ? List.of() : Arrays.asList(systems.split("\n")));
+                systems == null || systems.isEmpty() ? List.of() : Arrays.asList(systems.split("\n")),
+                rs.getString("validation") == null ? null : IngestValidation.Mode.valueOf(rs.getString("validation")));
     }
 }

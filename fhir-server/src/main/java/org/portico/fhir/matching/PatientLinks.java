@@ -16,7 +16,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public final class PatientLinks {
 
-    /** {@code linked}: the record is the person. {@code review} and {@code rejected} come with the review queue. */
+    /** {@code linked}: the record is the person (ambiguous pairs wait in {@link MatchReviews}, the record linked to a person of its own). */
     public static final String LINKED = "linked";
 
     public record Link(String sourceId, String sourceRecordId, String unifiedPatientId, String state, String evidence) {}
@@ -62,6 +62,14 @@ public final class PatientLinks {
                         + " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 link.sourceId(), link.sourceRecordId(), link.unifiedPatientId(), link.state(),
                 truncate(link.evidence()), decidedBy, Timestamp.from(when));
+    }
+
+    /** Moves the record to another unified Patient (an operator's decision or a source's merge). */
+    public void relink(Link link, String decidedBy, Instant when) {
+        jdbc.update("UPDATE portico_patient_link SET unified_patient_id = ?, state = ?, evidence = ?, decided_by = ?, decided = ?"
+                        + " WHERE source_id = ? AND source_record_id = ?",
+                link.unifiedPatientId(), link.state(), truncate(link.evidence()), decidedBy, Timestamp.from(when),
+                link.sourceId(), link.sourceRecordId());
     }
 
     private static String truncate(String s) {

@@ -5,8 +5,8 @@ import org.hl7.fhir.r4.model.Patient;
 /**
  * Decides which person a source's Patient record is (ADR 0017): one already known (its unified
  * Patient) or a new one. The ingest path asks only for records it has not linked before; a resend of
- * a linked record keeps its link. {@link ScoringMatcher} decides; the review queue (an operator confirming,
- * rejecting or undoing a link) is still to come.
+ * a linked record keeps its link. {@link ScoringMatcher} decides; an ambiguous decision names the people
+ * an operator is asked about (the review queue, {@link MatchReviews}).
  */
 public interface PatientMatcher {
 
@@ -18,8 +18,19 @@ public interface PatientMatcher {
     /** The record is the person of an existing unified Patient. */
     record SamePerson(String unifiedPatientId, String evidence) implements Decision {}
 
-    /** No known person matches with strong evidence: the record gets a unified Patient of its own. */
-    record NewPerson(String evidence) implements Decision {}
+    /**
+     * No known person matches with strong evidence: the record gets a unified Patient of its own.
+     * {@code review} names the unified Patients it might be (ambiguous evidence): an operator decides.
+     */
+    record NewPerson(String evidence, java.util.List<String> review) implements Decision {
+        public NewPerson {
+            review = java.util.List.copyOf(review);
+        }
+
+        public NewPerson(String evidence) {
+            this(evidence, java.util.List.of());
+        }
+    }
 
     /**
      * @param record   the source's Patient record as it will be stored

@@ -42,20 +42,30 @@ public final class ScoringMatcher implements PatientMatcher {
         long conflicts = bestByPerson.values().stream()
                 .filter(m -> m.decision() != MatchDecision.LINK && m.sharedIdentifier()).count();
         if (links.size() == 1 && conflicts > 0) {
-            return new NewPerson("review: an identifier also belongs to " + conflicts + " other person(s)");
+            List<String> review = new java.util.ArrayList<>();
+            review.add(links.get(0).getKey());
+            bestByPerson.forEach((person, m) -> {
+                if (m.decision() != MatchDecision.LINK && m.sharedIdentifier()) {
+                    review.add(person);
+                }
+            });
+            return new NewPerson("review: an identifier also belongs to " + conflicts + " other person(s); score "
+                    + links.get(0).getValue().score() + ": " + String.join(" ", links.get(0).getValue().evidence()), review);
         }
         if (links.size() == 1) {
             Match match = links.get(0).getValue();
             return new SamePerson(links.get(0).getKey(), "score " + match.score() + ": " + String.join(" ", match.evidence()));
         }
         if (links.size() > 1) {
-            return new NewPerson("review: the evidence fits " + links.size() + " people");
+            return new NewPerson("review: the evidence fits " + links.size() + " people",
+                    links.stream().map(Map.Entry::getKey).toList());
         }
-        return bestByPerson.values().stream()
-                .filter(m -> m.decision() == MatchDecision.REVIEW)
-                .max((a, b) -> Double.compare(a.score(), b.score()))
-                .<Decision>map(m -> new NewPerson("review: score " + m.score()
-                        + (m.guard() == null ? "" : " (" + m.guard() + ")") + ": " + String.join(" ", m.evidence())))
+        return bestByPerson.entrySet().stream()
+                .filter(e -> e.getValue().decision() == MatchDecision.REVIEW)
+                .max((a, b) -> Double.compare(a.getValue().score(), b.getValue().score()))
+                .<Decision>map(e -> new NewPerson("review: score " + e.getValue().score()
+                        + (e.getValue().guard() == null ? "" : " (" + e.getValue().guard() + ")") + ": "
+                        + String.join(" ", e.getValue().evidence()), List.of(e.getKey())))
                 .orElseGet(() -> new NewPerson(bestByPerson.isEmpty() ? "no candidate" : "no match among "
                         + bestByPerson.size() + " candidates"));
     }

@@ -85,7 +85,8 @@ class IngestIT extends IngestItSupport {
         JsonNode once = register(sourceA.path("name").asText(), sourceA.path("meta_source").asText(), CLIENT_A,
                 sourceA.path("record_id_system").asText(), sourceA.path("mrn_system").asText());
         assertThat(once.toString()).isEqualTo(again.toString());
-        assertThat(jdbc().queryForObject("SELECT count(*) FROM portico_ingest_source", Long.class)).isEqualTo(2);
+        assertThat(jdbc().queryForObject("SELECT count(*) FROM portico_ingest_source WHERE uri = ?", Long.class,
+                sourceA.path("meta_source").asText())).isEqualTo(1);
     }
 
     @Test
@@ -303,6 +304,91 @@ class IngestIT extends IngestItSupport {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
         assertThat(r.body()).contains("line ");
         assertThat(versions()).isEqualTo(versions);
+    }
+
+    // --- validation against US Core ---
+
+    @Test
+    void whenAStrictSourceSendsWhatBreaksUsCoreThenTheUnitIsRefusedNamingTheResourceAndTheRule() throws Exception {
+        registerStrict();
+        ObjectNode unit = (ObjectNode) JSON.readTree(GeneratedUnits.unit("strict-", 1, 1, "urn:strict:mrn"));
+        // US Core Patient: a name is required
+        ((ObjectNode) unit.path("entry").path(0).path("resource")).remove("name");
+        long versions = versions();
+        HttpResponse<String> r = post("/$ingest", backend("ehr-strict", SOURCE_SCOPE), FHIR_JSON, unit.toString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+        JsonNode outcome = json(r);
+        assertThat(outcome.path("resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(outcome.path("issue").toString()).contains("Bundle.entry[0]").contains("strict-p-1").contains("us-core-patient")
+                .contains("Patient.name");
+        assertThat(versions()).as("nothing stored").isEqualTo(versions);
+
+        HttpResponse<String> fixed = post("/$ingest", backend("ehr-strict", SOURCE_SCOPE), FHIR_JSON,
+                GeneratedUnits.unit("strict-", 1, 1, "urn:strict:mrn"));
+        assertThat(fixed.statusCode()).as(fixed.body()).isEqualTo(200);
+    }
+
+    @Test
+    void whenASourceIsAcceptedWithWarningsThenTheReportListsWhatBreaksUsCore() throws Exception {
+        // sources A and B have the server's setting, accept-with-warnings; the synthetic sample breaks a few rules
+        ObjectNode unit = (ObjectNode) JSON.readTree(GeneratedUnits.unit("lenient-", 1, 1, sourceA.path("mrn_system").asText()));
+        ((ObjectNode) unit.path("entry").path(0).path("resource")).remove("name");
+        HttpResponse<String> r = push(CLIENT_A, unit.toString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        List<String> warnings = new ArrayList<>();
+        json(r).path("parameter").forEach(p -> {
+            if (p.path("name").asText().equals("warning")) {
+                warnings.add(p.toString());
+            }
+        });
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("Bundle.entry[0]").contains("lenient-p-1").contains("Patient.name"));
+        assertThat(count(json(r), "created")).isPositive();
+    }
+
+    @Test
+    void whenRegisteredWithAnUnknownValidationModeThen400() throws Exception {
+        HttpResponse<String> r = post("/$register-source", backend("operator", OPERATOR_SCOPE), FHIR_JSON,
+                registration("X", "http://x.test", "x", "urn:x:9", "urn:x:1", "lenient"));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("OperationOutcome");
+    }
+
+    /** Ingest rate of the same kind of units with and without validation, in one run (printed, never asserted). */
+    @Test
+    void ingestRateWithAndWithoutValidation() throws Exception {
+        post("/$register-source", backend("operator", OPERATOR_SCOPE), FHIR_JSON,
+                registration("Unvalidated", "http://unvalidated.test/fhir", "ehr-off", "urn:off:record", "urn:off:mrn", "off"));
+        register("Validated", "http://validated.test/fhir", "ehr-on", "urn:on:record", "urn:on:mrn");
+        int units = 6;
+        int perUnit = 10;
+        // warm both paths once (the validator's first use loads and snapshots the profiles)
+        assertThat(post("/$ingest", backend("ehr-on", SOURCE_SCOPE), FHIR_JSON, GeneratedUnits.unit("on-", 0, perUnit, "urn:on:mrn"))
+                .statusCode()).isEqualTo(200);
+        assertThat(post("/$ingest", backend("ehr-off", SOURCE_SCOPE), FHIR_JSON, GeneratedUnits.unit("off-", 0, perUnit, "urn:off:mrn"))
+                .statusCode()).isEqualTo(200);
+        long on = 0;
+        long off = 0;
+        for (int n = 1; n <= units; n++) {
+            long start = System.nanoTime();
+            assertThat(post("/$ingest", backend("ehr-off", SOURCE_SCOPE), FHIR_JSON, GeneratedUnits.unit("off-", n, perUnit, "urn:off:mrn"))
+                    .statusCode()).isEqualTo(200);
+            off += System.nanoTime() - start;
+            start = System.nanoTime();
+            assertThat(post("/$ingest", backend("ehr-on", SOURCE_SCOPE), FHIR_JSON, GeneratedUnits.unit("on-", n, perUnit, "urn:on:mrn"))
+                    .statusCode()).isEqualTo(200);
+            on += System.nanoTime() - start;
+        }
+        double resources = units * (perUnit + 1);
+        System.out.printf(java.util.Locale.ROOT, "ingest rate, %d units of %d resources each, alternating: validation off %.1f resources/s,"
+                + " accept-with-warnings %.1f resources/s (ratio %.2f)%n", units, perUnit + 1, resources / (off / 1e9),
+                resources / (on / 1e9), (double) off / on);
+    }
+
+    private void registerStrict() throws Exception {
+        HttpResponse<String> r = post("/$register-source", backend("operator", OPERATOR_SCOPE), FHIR_JSON,
+                registration("Strict", "http://strict.test/fhir", "ehr-strict", "urn:strict:record", "urn:strict:mrn", "reject"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("\"reject\"");
     }
 
     // --- the unified record and the source's own records ---

@@ -104,6 +104,11 @@ abstract class IngestItSupport {
     }
 
     static String registration(String name, String uri, String clientId, String recordIdSystem, String mrnSystem) {
+        return registration(name, uri, clientId, recordIdSystem, mrnSystem, null);
+    }
+
+    /** {@code validation}: {@code reject}, {@code accept-with-warnings}, {@code off}, or null for the server's setting. */
+    static String registration(String name, String uri, String clientId, String recordIdSystem, String mrnSystem, String validation) {
         ObjectNode p = JSON.createObjectNode().put("resourceType", "Parameters");
         ArrayNode parameters = p.putArray("parameter");
         parameters.addObject().put("name", "name").put("valueString", name);
@@ -111,6 +116,9 @@ abstract class IngestItSupport {
         parameters.addObject().put("name", "client-id").put("valueString", clientId);
         parameters.addObject().put("name", "record-id-system").put("valueUri", recordIdSystem);
         parameters.addObject().put("name", "mrn-system").put("valueUri", mrnSystem);
+        if (validation != null) {
+            parameters.addObject().put("name", "validation").put("valueCode", validation);
+        }
         return p.toString();
     }
 

@@ -27,6 +27,8 @@ class MultiEhrIngestIT extends IngestItSupport {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         properties(registry, "ingest_multi_ehr");
+        // matching and linking are what this test is about; US Core validation (slow) is IngestIT's
+        registry.add("portico.fhir.ingest.validation", () -> "off");
     }
 
     @Test

@@ -119,7 +119,9 @@ class ScoringMatcherTest {
         known("p1", a);
         Patient other = person("Smith", "John", "1980-05-05", AdministrativeGender.MALE);
         other.addAddress().addLine("9 Elm St").setCity("Springfield");
-        assertThat(matcher.decide(other, "b")).isInstanceOf(PatientMatcher.NewPerson.class);
+        // a person of their own, and the operator is asked whether it is p1
+        assertThat(matcher.decide(other, "b")).isInstanceOfSatisfying(PatientMatcher.NewPerson.class,
+                p -> assertThat(p.review()).containsExactly("p1"));
     }
 
     @Test
@@ -153,7 +155,15 @@ class ScoringMatcherTest {
         }
         Patient b = person("Lee", "Sam", "1999-09-09", AdministrativeGender.MALE);
         b.addAddress().addLine("1 Main St").setCity("Boston");
-        assertThat(matcher.decide(b, "b")).isInstanceOf(PatientMatcher.NewPerson.class);
+        assertThat(matcher.decide(b, "b")).isInstanceOfSatisfying(PatientMatcher.NewPerson.class,
+                p -> assertThat(p.review()).containsExactlyInAnyOrder("p1", "p2"));
+    }
+
+    @Test
+    void whenNothingComesCloseThenNobodyIsAskedAbout() {
+        known("p1", person("Lee", "Sam", "1999-09-09", AdministrativeGender.MALE));
+        assertThat(matcher.decide(person("Okafor", "Ada", "1999-09-09", AdministrativeGender.FEMALE), "b"))
+                .isInstanceOfSatisfying(PatientMatcher.NewPerson.class, p -> assertThat(p.review()).isEmpty());
     }
 
 }
