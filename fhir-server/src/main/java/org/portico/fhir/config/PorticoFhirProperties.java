@@ -24,6 +24,8 @@ import org.springframework.validation.annotation.Validated;
  * @param demoDir folders of transaction bundles to load at start-up, comma-separated, or empty; a plain
  *                string because Spring's Path conversion reads {@code ../x} as a classpath resource and fails
  * @param bulk    Bulk Data export (ADR 0013)
+ * @param securityLabelRules a file of security-label rules replacing the bundled {@code security-labels/rules.json}
+ *                (ADR 0021), or empty for the bundled rules
  */
 @Validated
 @ConfigurationProperties(prefix = "portico.fhir")
@@ -32,7 +34,8 @@ public record PorticoFhirProperties(
         @NotNull @Valid Auth auth,
         @NotNull @Valid Db db,
         String demoDir,
-        @DefaultValue @NotNull @Valid Bulk bulk) {
+        @DefaultValue @NotNull @Valid Bulk bulk,
+        String securityLabelRules) {
 
     /**
      * @param retryAfter     the {@code Retry-After} of a status answer while an export runs

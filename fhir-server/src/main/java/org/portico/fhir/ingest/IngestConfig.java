@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 import org.portico.fhir.audit.AuditSchema;
 import org.portico.fhir.authz.TokenAccess;
 import org.portico.fhir.config.PorticoFhirProperties;
+import org.portico.fhir.labels.SecurityLabeler;
 import org.portico.fhir.matching.MatchScorer;
 import org.portico.fhir.matching.Nicknames;
 import org.portico.fhir.matching.PatientLinks;
@@ -47,10 +48,11 @@ class IngestConfig {
 
     @Bean
     Ingestor ingestor(FhirContext fhir, DaoRegistry daos, PlatformTransactionManager transactions, EntityManagerFactory entityManagers,
-            PatientLinks links, PatientMatcher matcher, SourceAdministration administration, SourceRegistry registry) {
+            PatientLinks links, PatientMatcher matcher, SourceAdministration administration, SourceRegistry registry,
+            SecurityLabeler labeler) {
         return new Ingestor(fhir, daos, new TransactionTemplate(transactions),
                 SharedEntityManagerCreator.createSharedEntityManager(entityManagers), links, matcher,
-                administration::porticoOrganizationId, registry::lock, Clock.systemUTC());
+                administration::porticoOrganizationId, registry::lock, Clock.systemUTC(), labeler);
     }
 
     @Bean

@@ -30,6 +30,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.portico.fhir.authz.ScopeRules;
 import org.portico.fhir.authz.SourceRecords;
+import org.portico.fhir.labels.SecurityLabeler;
 import org.portico.fhir.matching.PatientLinks;
 import org.portico.fhir.matching.PatientMatcher;
 import org.slf4j.Logger;
@@ -66,10 +67,12 @@ public final class Ingestor {
     private final Duplicates duplicates;
     private final java.util.function.Consumer<Source> lock;
     private final EntityManager entityManager;
+    private final SecurityLabeler labeler;
 
     public Ingestor(FhirContext fhir, DaoRegistry daos, TransactionTemplate transactions, EntityManager entityManager,
             PatientLinks links, PatientMatcher matcher, Supplier<String> porticoOrganization, java.util.function.Consumer<Source> lock,
-            Clock clock) {
+            Clock clock, SecurityLabeler labeler) {
+        this.labeler = labeler;
         this.lock = lock;
         this.entityManager = entityManager;
         this.fhir = fhir;
@@ -152,6 +155,8 @@ public final class Ingestor {
         /** unified Patient id (or "" for none) -> created or updated resources */
         private final Map<String, Set<String>> targets = new LinkedHashMap<>();
         private final SystemRequestDetails request = new SystemRequestDetails();
+        /** entry label -> the security-label rules that labelled it (ADR 0021) */
+        private final Map<String, List<String>> labelledBy = new LinkedHashMap<>();
 
         Run(Source source, IngestUnit unit) {
             this.source = source;
@@ -186,7 +191,8 @@ public final class Ingestor {
             }
             List<String> provenances = new ArrayList<>();
             targets.forEach((patient, resources) -> provenances.add(provenance(resources)));
-            return new IngestReport(source.uri().toString(), items, provenances);
+            return new IngestReport(source.uri().toString(), items, provenances)
+                    .withLabels(labeler.rules().id() + "|" + labeler.rules().version(), labelledBy);
         }
 
         /** A fault of the server, not of the input: 500 without its details (they may quote the data). */
@@ -372,6 +378,7 @@ public final class Ingestor {
                 resource.getMeta().addTag(SourceRecords.TAG_SYSTEM, SourceRecords.TAG_CODE, "Source Patient record");
             }
             carrySourceId(resource, keyed.sourceId());
+            label(keyed, resource);
             String owner = rewriteReferences(resource);
             if (previous != null) {
                 keepIdentifiers(previous, resource);
@@ -401,6 +408,14 @@ public final class Ingestor {
             }
             if (result != IngestReport.Outcome.UNCHANGED) {
                 targets.computeIfAbsent(owner == null ? "" : owner, o -> new LinkedHashSet<>()).add(storedId);
+            }
+        }
+
+        /** Security labels from the resource's codes (ADR 0021), before it is stored or compared with a duplicate. */
+        private void label(Keyed keyed, Resource resource) {
+            List<String> rules = labeler.label(resource).stream().map(SecurityLabeler.Applied::describe).toList();
+            if (!rules.isEmpty()) {
+                labelledBy.put(keyed.entry().label(), rules);
             }
         }
 
