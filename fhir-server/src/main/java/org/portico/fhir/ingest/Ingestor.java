@@ -157,6 +157,8 @@ public final class Ingestor {
         private final SystemRequestDetails request = new SystemRequestDetails();
         /** entry label -> the security-label rules that labelled it (ADR 0021) */
         private final Map<String, List<String>> labelledBy = new LinkedHashMap<>();
+        /** key -> the resource's security labels as stored ({@code system|code}, sorted), when it has any */
+        private final Map<String, List<org.hl7.fhir.r4.model.Coding>> securityByKey = new HashMap<>();
 
         Run(Source source, IngestUnit unit) {
             this.source = source;
@@ -190,7 +192,7 @@ public final class Ingestor {
                 }
             }
             List<String> provenances = new ArrayList<>();
-            targets.forEach((patient, resources) -> provenances.add(provenance(resources)));
+            targets.forEach((patient, resources) -> provenances.addAll(provenancesByLabels(resources)));
             return new IngestReport(source.uri().toString(), items, provenances)
                     .withLabels(labeler.rules().id() + "|" + labeler.rules().version(), labelledBy);
         }
@@ -417,6 +419,34 @@ public final class Ingestor {
             if (!rules.isEmpty()) {
                 labelledBy.put(keyed.entry().label(), rules);
             }
+            if (!resource.getMeta().getSecurity().isEmpty()) {
+                securityByKey.put(keyed.key(), resource.getMeta().getSecurity().stream().map(org.hl7.fhir.r4.model.Coding::copy).toList());
+            }
+        }
+
+        /**
+         * One Provenance per set of security labels among the targets, carrying those labels: a Provenance
+         * naming a labelled resource is then hidden from exactly the tokens that resource is hidden from,
+         * so no visible Provenance tells that a hidden resource exists (ADR 0021).
+         */
+        private List<String> provenancesByLabels(Set<String> resources) {
+            Map<String, List<org.hl7.fhir.r4.model.Coding>> byStored = new HashMap<>();
+            securityByKey.forEach((key, labels) -> {
+                if (written.containsKey(key)) {
+                    byStored.put(written.get(key), labels);
+                }
+            });
+            Map<String, Set<String>> groups = new LinkedHashMap<>();
+            Map<String, List<org.hl7.fhir.r4.model.Coding>> groupLabels = new HashMap<>();
+            for (String resource : resources) {
+                List<org.hl7.fhir.r4.model.Coding> labels = byStored.getOrDefault(resource, List.of());
+                String group = String.join(",", labels.stream().map(c -> c.getSystem() + "|" + c.getCode()).sorted().distinct().toList());
+                groups.computeIfAbsent(group, g -> new LinkedHashSet<>()).add(resource);
+                groupLabels.putIfAbsent(group, labels);
+            }
+            List<String> ids = new ArrayList<>();
+            groups.forEach((group, members) -> ids.add(provenance(members, groupLabels.get(group))));
+            return ids;
         }
 
         /** The fact is stored already (another source's): it gets this source's id, and this unit's Provenance names it. */
@@ -482,6 +512,9 @@ public final class Ingestor {
                 // every reference was resolved (or refused) before anything was written
                 String target = key != null ? written.get(key) : outside.get(ref);
                 reference.setReference(target);
+                // the parser links a bundle-internal reference to the entry's resource object; left linked,
+                // HAPI contains a copy of an id-less target instead of referring to the stored one
+                reference.setResource(null);
                 if (owner == null && target != null && target.startsWith(PATIENT + "/")) {
                     owner = target.substring(PATIENT.length() + 1);
                 }
@@ -532,8 +565,9 @@ public final class Ingestor {
             }
         }
 
-        private String provenance(Set<String> resources) {
+        private String provenance(Set<String> resources, List<org.hl7.fhir.r4.model.Coding> labels) {
             var provenance = Provenances.of(resources, source, porticoOrganization.get(), Date.from(clock.instant()));
+            labels.forEach(label -> provenance.getMeta().addSecurity(label.copy()));
             return "Provenance/" + dao("Provenance").create(provenance, request).getId().getIdPart();
         }
     }
