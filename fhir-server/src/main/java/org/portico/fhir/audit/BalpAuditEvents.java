@@ -86,6 +86,12 @@ public final class BalpAuditEvents {
             who.setDisplay(r.fhirUser() != null ? r.fhirUser() : r.userSubject());
             if (r.fhirUser() != null) {
                 user.setAltId(r.fhirUser());
+                // a proxy (a parent, a caregiver) acting for the patient named as the entity (issue 9): the
+                // type says so without a reference, which would pull the event into another compartment
+                String type = userResourceType(r.fhirUser());
+                if (type != null) {
+                    who.setType(type);
+                }
             }
             user.setRequestor(true);
         }
@@ -129,6 +135,16 @@ public final class BalpAuditEvents {
             what(entity, resource, false);
         }
         return e;
+    }
+
+    /** {@code Patient}, {@code RelatedPerson}, {@code Practitioner}... of a {@code fhirUser} URL, or null. */
+    static String userResourceType(String fhirUser) {
+        String[] parts = fhirUser.split("/");
+        if (parts.length < 2) {
+            return null;
+        }
+        String type = parts[parts.length - 2];
+        return type.matches("[A-Z][A-Za-z]{1,63}") ? type : null;
     }
 
     private void what(AuditEventEntityComponent entity, String relativeReference, boolean link) {

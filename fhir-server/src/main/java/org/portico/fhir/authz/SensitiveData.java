@@ -7,6 +7,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import java.util.HashMap;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * withheld label joins the query, so totals and paging count only what the token may see), out of every
  * other response (includes, {@code $everything}, history: dropped as they are shown), and a read of one
  * answers exactly as for an id that does not exist (a not-found, which {@link ScopeAuthorizationInterceptor}
- * turns into the same 403 as any id the token may not know of). {@code system/} tokens are not filtered.
+ * turns into the same 403 as any id the token may not know of). Such a token's searches may not reach into
+ * other resources (chains, {@code _has}, {@code _filter}: 403), which the {@code _security:not} would not
+ * narrow. {@code system/} tokens are not filtered.
  */
 @Interceptor
 public final class SensitiveData {
@@ -75,6 +78,17 @@ public final class SensitiveData {
         if (withheld.isEmpty()) {
             return;
         }
+        for (String name : request.getParameters().keySet()) {
+            if (reachesOtherResources(name)) {
+                // _security:not narrows the resources searched, not the ones a chain or _has looks into: a
+                // Patient?_has:Condition:patient:code=F11.20 would match through a Condition the token may
+                // not see. Refused whatever the data, so the refusal tells nothing (ADR 0021).
+                decisions.debug("search reaching into other resources refused for a token with withheld labels: type={} parameter={}",
+                        request.getResourceName(), name);
+                throw new ForbiddenOperationException("Access denied: this token searches " + request.getResourceName()
+                        + " by its own parameters only (no chains, _has or _filter), because it may not see all of the data");
+            }
+        }
         Map<String, String[]> params = new HashMap<>(request.getParameters());
         // one parameter, the labels comma-separated: HAPI's :not excludes a resource carrying any of them
         // in a single NOT IN subquery (SensitiveDataIT shows that two labels are both excluded)
@@ -113,6 +127,11 @@ public final class SensitiveData {
                 details.setResource(i, null);
             }
         }
+    }
+
+    /** A chained ({@code a.b}, {@code a:Type.b}), reverse-chained ({@code _has:}) or {@code _filter} parameter. */
+    static boolean reachesOtherResources(String parameter) {
+        return parameter.startsWith("_has") || parameter.startsWith("_filter") || parameter.contains(".");
     }
 
     static boolean carries(IBaseResource resource, Set<String> labels) {

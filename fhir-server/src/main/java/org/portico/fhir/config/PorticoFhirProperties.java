@@ -24,6 +24,8 @@ import org.springframework.validation.annotation.Validated;
  * @param demoDir folders of transaction bundles to load at start-up, comma-separated, or empty; a plain
  *                string because Spring's Path conversion reads {@code ../x} as a classpath resource and fails
  * @param bulk    Bulk Data export (ADR 0013)
+ * @param securityLabelRules a file of security-label rules replacing the bundled {@code security-labels/rules.json}
+ *                (ADR 0021), or empty for the bundled rules
  * @param ingest  ingestion from sources (ADR 0017)
  */
 @Validated
@@ -34,6 +36,7 @@ public record PorticoFhirProperties(
         @NotNull @Valid Db db,
         String demoDir,
         @DefaultValue @NotNull @Valid Bulk bulk,
+        String securityLabelRules,
         @DefaultValue @NotNull @Valid Ingest ingest) {
 
     /**

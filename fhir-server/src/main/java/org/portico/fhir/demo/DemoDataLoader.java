@@ -21,6 +21,7 @@ import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.portico.fhir.labels.SecurityLabeler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -28,7 +29,8 @@ import org.springframework.stereotype.Component;
 /**
  * Loads the demo transaction bundles of a folder: each bundle's Patient is stored under its own id
  * (PUT), the rest as the bundle says; a bundle whose Patient already exists is skipped, so a second
- * start reuses the data. The bundles are not validated against US Core. Then the Group
+ * start reuses the data. Each resource gets the security labels its codes call for ({@link SecurityLabeler}),
+ * as at ingest. The bundles are not validated against US Core. Then the Group
  * {@value #GROUP_ID} lists the patients of every demo folder (the cohort of a Bulk Data Group export, ADR 0013),
  * and with several folders a Group per folder its own ({@link #folderGroupId}); each is rewritten only when
  * its members differ.
@@ -43,10 +45,12 @@ public class DemoDataLoader {
 
     private final FhirContext fhirContext;
     private final DaoRegistry daoRegistry;
+    private final SecurityLabeler labeler;
 
-    public DemoDataLoader(FhirContext fhirContext, DaoRegistry daoRegistry) {
+    public DemoDataLoader(FhirContext fhirContext, DaoRegistry daoRegistry, SecurityLabeler labeler) {
         this.fhirContext = fhirContext;
         this.daoRegistry = daoRegistry;
+        this.labeler = labeler;
     }
 
     /** Loads every {@code *.json} bundle of the folder, in name order. */
@@ -144,13 +148,20 @@ public class DemoDataLoader {
             return patientId;
         }
         patientEntry.getResource().setId(new IdType("Patient", patientId));
+        // the same security labels ingest gives (ADR 0021)
+        int labelled = 0;
+        for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+            if (entry.getResource() != null && !labeler.label(entry.getResource()).isEmpty()) {
+                labelled++;
+            }
+        }
         patientEntry.getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl("Patient/" + patientId);
         @SuppressWarnings("unchecked")
         IFhirSystemDao<Bundle, ?> systemDao = (IFhirSystemDao<Bundle, ?>) daoRegistry.getSystemDao();
         long start = System.nanoTime();
         systemDao.transaction(new SystemRequestDetails(), bundle);
-        log.info("demo bundle {}: Patient/{} loaded with {} resources in {} ms", file.getFileName(), patientId,
-                bundle.getEntry().size(), (System.nanoTime() - start) / 1_000_000);
+        log.info("demo bundle {}: Patient/{} loaded with {} resources ({} security-labelled) in {} ms", file.getFileName(), patientId,
+                bundle.getEntry().size(), labelled, (System.nanoTime() - start) / 1_000_000);
         return patientId;
     }
 

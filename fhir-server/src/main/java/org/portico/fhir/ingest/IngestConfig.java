@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import org.portico.fhir.audit.AuditSchema;
 import org.portico.fhir.authz.TokenAccess;
 import org.portico.fhir.config.PorticoFhirProperties;
+import org.portico.fhir.labels.SecurityLabeler;
 import org.portico.fhir.matching.MatchReviews;
 import org.portico.fhir.matching.MatchScorer;
 import org.portico.fhir.matching.Nicknames;
@@ -75,11 +76,11 @@ class IngestConfig {
     @Bean
     Ingestor ingestor(FhirContext fhir, DaoRegistry daos, PlatformTransactionManager transactions, EntityManagerFactory entityManagers,
             PatientLinks links, PatientLinking linking, SourceAdministration administration, SourceRegistry registry,
-            IValidationSupport validationSupport, PorticoFhirProperties properties) {
+            IValidationSupport validationSupport, PorticoFhirProperties properties, SecurityLabeler labeler) {
         return new Ingestor(fhir, daos, new TransactionTemplate(transactions),
                 SharedEntityManagerCreator.createSharedEntityManager(entityManagers), links, linking,
                 new IngestValidation(fhir, validationSupport, properties.ingest().validation()),
-                administration::porticoOrganizationId, registry::lock, Clock.systemUTC());
+                administration::porticoOrganizationId, registry::lock, Clock.systemUTC(), labeler);
     }
 
     @Bean

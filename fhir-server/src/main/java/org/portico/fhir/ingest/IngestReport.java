@@ -20,9 +20,11 @@ import org.hl7.fhir.r4.model.UriType;
  * Provenances and one {@code entry} per input entry ({@code entry}: where it was, {@code outcome},
  * {@code type}, {@code source-id}, {@code resource}: the stored resource). A unit with a rejected
  * entry stores nothing and answers 422 with an OperationOutcome naming every rejected entry and why
- * ({@link #rejected}).
+ * ({@link #rejected}). With {@link #withLabels}: {@code label-rules} (the rules' id and version) and, on
+ * each entry a rule labelled, a {@code labelled-by} part per rule (ADR 0021).
  */
-public record IngestReport(String source, List<Item> items, List<String> provenances, List<Rejection> warnings) {
+public record IngestReport(String source, List<Item> items, List<String> provenances, String labelRules,
+        Map<String, List<String>> labelledBy, List<Rejection> warnings) {
 
     public enum Outcome {
         CREATED, UPDATED, UNCHANGED;
@@ -46,16 +48,25 @@ public record IngestReport(String source, List<Item> items, List<String> provena
     public IngestReport {
         items = List.copyOf(items);
         provenances = List.copyOf(provenances);
+        labelledBy = Map.copyOf(labelledBy);
         warnings = List.copyOf(warnings);
     }
 
     public IngestReport(String source, List<Item> items, List<String> provenances) {
-        this(source, items, provenances, List.of());
+        this(source, items, provenances, null, Map.of(), List.of());
+    }
+
+    /**
+     * The same report saying which security-label rules ({@code rules}: their id and version) labelled
+     * which entries: entry label -> rule descriptions ({@code sud-icd10cm: ETH, SUD, R}).
+     */
+    public IngestReport withLabels(String rules, Map<String, List<String>> byEntry) {
+        return new IngestReport(source, items, provenances, rules, byEntry, warnings);
     }
 
     /** The same report with the validator's findings about the stored unit. */
     public IngestReport withWarnings(List<Rejection> found) {
-        return new IngestReport(source, items, provenances, found);
+        return new IngestReport(source, items, provenances, labelRules, labelledBy, found);
     }
 
     public Map<Outcome, Integer> counts() {
@@ -73,6 +84,9 @@ public record IngestReport(String source, List<Item> items, List<String> provena
         counts().forEach((outcome, n) -> p.addParameter().setName(outcome.code()).setValue(new IntegerType(n)));
         p.addParameter().setName("rejected").setValue(new IntegerType(0));
         provenances.forEach(id -> p.addParameter().setName("provenance").setValue(new Reference(id)));
+        if (labelRules != null) {
+            p.addParameter().setName("label-rules").setValue(new StringType(labelRules));
+        }
         for (Item item : items) {
             Parameters.ParametersParameterComponent entry = p.addParameter().setName("entry");
             entry.addPart().setName("entry").setValue(new StringType(item.label()));
@@ -82,6 +96,9 @@ public record IngestReport(String source, List<Item> items, List<String> provena
                 entry.addPart().setName("source-id").setValue(new StringType(item.sourceId()));
             }
             entry.addPart().setName("resource").setValue(new Reference(item.stored()));
+            for (String rule : labelledBy.getOrDefault(item.label(), List.of())) {
+                entry.addPart().setName("labelled-by").setValue(new StringType(rule));
+            }
         }
         for (Rejection warning : warnings) {
             Parameters.ParametersParameterComponent w = p.addParameter().setName("warning");

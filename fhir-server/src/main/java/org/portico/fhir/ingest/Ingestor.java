@@ -30,6 +30,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.portico.fhir.authz.ScopeRules;
 import org.portico.fhir.authz.SourceRecords;
+import org.portico.fhir.labels.SecurityLabeler;
 import org.portico.fhir.matching.PatientLinks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,10 +67,12 @@ public final class Ingestor {
     private final Duplicates duplicates;
     private final java.util.function.Consumer<Source> lock;
     private final EntityManager entityManager;
+    private final SecurityLabeler labeler;
 
     public Ingestor(FhirContext fhir, DaoRegistry daos, TransactionTemplate transactions, EntityManager entityManager,
             PatientLinks links, PatientLinking linking, IngestValidation validation, Supplier<String> porticoOrganization, java.util.function.Consumer<Source> lock,
-            Clock clock) {
+            Clock clock, SecurityLabeler labeler) {
+        this.labeler = labeler;
         this.lock = lock;
         this.entityManager = entityManager;
         this.fhir = fhir;
@@ -182,6 +185,10 @@ public final class Ingestor {
         /** unified Patient id (or "" for none) -> created or updated resources */
         private final Map<String, Set<String>> targets = new LinkedHashMap<>();
         private final SystemRequestDetails request = new SystemRequestDetails();
+        /** entry label -> the security-label rules that labelled it (ADR 0021) */
+        private final Map<String, List<String>> labelledBy = new LinkedHashMap<>();
+        /** key -> the resource's security labels as stored ({@code system|code}, sorted), when it has any */
+        private final Map<String, List<org.hl7.fhir.r4.model.Coding>> securityByKey = new HashMap<>();
 
         Run(Source source, IngestUnit unit) {
             this.source = source;
@@ -215,8 +222,9 @@ public final class Ingestor {
                 }
             }
             List<String> provenances = new ArrayList<>();
-            targets.forEach((patient, resources) -> provenances.add(provenance(resources)));
-            return new IngestReport(source.uri().toString(), items, provenances);
+            targets.forEach((patient, resources) -> provenances.addAll(provenancesByLabels(resources)));
+            return new IngestReport(source.uri().toString(), items, provenances)
+                    .withLabels(labeler.rules().id() + "|" + labeler.rules().version(), labelledBy);
         }
 
         /** A fault of the server, not of the input: 500 without its details (they may quote the data). */
@@ -391,6 +399,7 @@ public final class Ingestor {
                 resource.getMeta().addTag(SourceRecords.TAG_SYSTEM, SourceRecords.TAG_CODE, "Source Patient record");
             }
             carrySourceId(resource, keyed.sourceId());
+            label(keyed, resource);
             String owner = rewriteReferences(resource);
             String mergedInto = resource instanceof Patient record ? merge(record) : null;
             if (previous != null) {
@@ -422,6 +431,42 @@ public final class Ingestor {
             if (result != IngestReport.Outcome.UNCHANGED) {
                 targets.computeIfAbsent(owner == null ? "" : owner, o -> new LinkedHashSet<>()).add(storedId);
             }
+        }
+
+        /** Security labels from the resource's codes (ADR 0021), before it is stored or compared with a duplicate. */
+        private void label(Keyed keyed, Resource resource) {
+            List<String> rules = labeler.label(resource).stream().map(SecurityLabeler.Applied::describe).toList();
+            if (!rules.isEmpty()) {
+                labelledBy.put(keyed.entry().label(), rules);
+            }
+            if (!resource.getMeta().getSecurity().isEmpty()) {
+                securityByKey.put(keyed.key(), resource.getMeta().getSecurity().stream().map(org.hl7.fhir.r4.model.Coding::copy).toList());
+            }
+        }
+
+        /**
+         * One Provenance per set of security labels among the targets, carrying those labels: a Provenance
+         * naming a labelled resource is then hidden from exactly the tokens that resource is hidden from,
+         * so no visible Provenance tells that a hidden resource exists (ADR 0021).
+         */
+        private List<String> provenancesByLabels(Set<String> resources) {
+            Map<String, List<org.hl7.fhir.r4.model.Coding>> byStored = new HashMap<>();
+            securityByKey.forEach((key, labels) -> {
+                if (written.containsKey(key)) {
+                    byStored.put(written.get(key), labels);
+                }
+            });
+            Map<String, Set<String>> groups = new LinkedHashMap<>();
+            Map<String, List<org.hl7.fhir.r4.model.Coding>> groupLabels = new HashMap<>();
+            for (String resource : resources) {
+                List<org.hl7.fhir.r4.model.Coding> labels = byStored.getOrDefault(resource, List.of());
+                String group = String.join(",", labels.stream().map(c -> c.getSystem() + "|" + c.getCode()).sorted().distinct().toList());
+                groups.computeIfAbsent(group, g -> new LinkedHashSet<>()).add(resource);
+                groupLabels.putIfAbsent(group, labels);
+            }
+            List<String> ids = new ArrayList<>();
+            groups.forEach((group, members) -> ids.add(provenance(members, groupLabels.get(group))));
+            return ids;
         }
 
         /**
@@ -508,6 +553,9 @@ public final class Ingestor {
                 // every reference was resolved (or refused) before anything was written
                 String target = key != null ? written.get(key) : outside.get(ref);
                 reference.setReference(target);
+                // the parser links a bundle-internal reference to the entry's resource object; left linked,
+                // HAPI contains a copy of an id-less target instead of referring to the stored one
+                reference.setResource(null);
                 if (owner == null && target != null && target.startsWith(PATIENT + "/")) {
                     owner = target.substring(PATIENT.length() + 1);
                 }
@@ -526,8 +574,9 @@ public final class Ingestor {
             return linked.unifiedPatientId();
         }
 
-        private String provenance(Set<String> resources) {
+        private String provenance(Set<String> resources, List<org.hl7.fhir.r4.model.Coding> labels) {
             var provenance = Provenances.of(resources, source, porticoOrganization.get(), Date.from(clock.instant()));
+            labels.forEach(label -> provenance.getMeta().addSecurity(label.copy()));
             return "Provenance/" + dao("Provenance").create(provenance, request).getId().getIdPart();
         }
     }

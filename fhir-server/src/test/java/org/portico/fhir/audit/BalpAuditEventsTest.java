@@ -107,6 +107,25 @@ class BalpAuditEventsTest {
         assertThat(role(e, "4").get(0).getWhat().getIdentifier().getValue()).isEqualTo("Observation/o1");
     }
 
+    @Test
+    void whenAProxyActsForThePatientThenTheHumanAgentIsTheRelatedPersonAndThePatientTheEntity() {
+        AuditRecord proxy = new AuditRecord("id-2", Instant.parse("2026-11-27T04:00:00Z"), "read", 200, "GET", "Patient",
+                "Patient/teen", "portal", "parent-login", BASE + "/RelatedPerson/rp1", List.of("teen"), List.of("Patient/teen"),
+                "10.0.0.7", "req-2", null);
+        AuditEvent e = balp.build(proxy, true);
+        var human = e.getAgent().stream().filter(a -> a.getRequestor()).findFirst().orElseThrow();
+        assertThat(human.getAltId()).isEqualTo(BASE + "/RelatedPerson/rp1");
+        assertThat(human.getWho().getType()).isEqualTo("RelatedPerson");
+        assertThat(human.getWho().getIdentifier().getValue()).isEqualTo("parent-login");
+        assertThat(human.getWho().hasReference()).as("no reference: the event stays out of the proxy's compartment").isFalse();
+        assertThat(role(e, "1").get(0).getWhat().getReference()).isEqualTo("Patient/teen");
+        // a patient acting for themself is typed as such
+        var self = balp.build(record("read", 200, "Observation/o1", List.of("p1"), List.of("Observation/o1")), true)
+                .getAgent().stream().filter(a -> a.getRequestor()).findFirst().orElseThrow();
+        assertThat(self.getWho().getType()).isEqualTo("Patient");
+        assertThat(BalpAuditEvents.userResourceType("not a url")).isNull();
+    }
+
     private static List<AuditEventEntityComponent> role(AuditEvent e, String code) {
         return e.getEntity().stream().filter(en -> code.equals(en.getRole().getCode())).toList();
     }

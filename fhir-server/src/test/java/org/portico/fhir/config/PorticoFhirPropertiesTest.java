@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class PorticoFhirPropertiesTest {
 
     private static PorticoFhirProperties withDemoDir(String demoDir) {
-        return new PorticoFhirProperties(URI.create("http://localhost:8080/fhir"), null, null, demoDir, null, null);
+        return new PorticoFhirProperties(URI.create("http://localhost:8080/fhir"), null, null, demoDir, null, null, null);
     }
 
     @Test
