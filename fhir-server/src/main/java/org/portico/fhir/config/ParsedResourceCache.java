@@ -43,6 +43,8 @@ import org.springframework.beans.factory.annotation.Autowired;
  * default 4 million characters; a parsed resource takes several times its text's size on the heap);
  * 0 turns the cache off. Anything this class does not recognise (partitioning, externally stored or
  * deleted resources, XML encodings, a version row that is missing) goes to HAPI's own code unchanged.
+ * Resources with contained resources are parsed every time: {@code copy()} keeps a reference's link to
+ * the contained resource of the original, so a caller changing it would change the cached one.
  */
 public class ParsedResourceCache extends JpaStorageResourceParser {
 
@@ -136,7 +138,10 @@ public class ParsedResourceCache extends JpaStorageResourceParser {
                 return super.toResource(request, resourceType, entity, tagList, forHistoryOperation);
             }
             original = r;
-            parsed.put(new Key(type, text), r.copy());
+            // not with contained resources: a copy's references to them still point into the original
+            if (!(r instanceof org.hl7.fhir.r4.model.DomainResource d && d.hasContained())) {
+                parsed.put(new Key(type, text), r.copy());
+            }
         } else {
             original = original.copy();
         }

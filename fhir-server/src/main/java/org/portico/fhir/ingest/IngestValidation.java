@@ -109,6 +109,10 @@ public final class IngestValidation {
         }
         for (IngestUnit.Entry entry : unit.entries()) {
             Resource resource = entry.resource().copy();
+            // a copy shares the objects its references point to (other entries of the unit): encoding it
+            // would give them ids of its own, and a resend would then no longer find what it sent
+            fhir.newTerser().getAllPopulatedChildElementsOfType(resource, org.hl7.fhir.r4.model.Reference.class)
+                    .forEach(reference -> reference.setResource(null));
             String profile = profile(resource);
             if (profile == null) {
                 continue;
