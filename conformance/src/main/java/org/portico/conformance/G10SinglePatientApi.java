@@ -119,7 +119,11 @@ class G10SinglePatientApi {
             return;
         }
         for (String patient : patients) {
-            Credentials user = deployment.demo().users().stream().filter(u -> u.patients().contains(patient)).findFirst()
+            // the patient's own login first: a proxy's token never carries sensitive data (only the patient
+            // may share it), so a proxy would not see everything the suite reads; then a login that acts for it
+            Credentials user = deployment.demo().users().stream()
+                    .filter(u -> !u.patients().isEmpty() && u.patients().get(0).equals(patient)).findFirst()
+                    .or(() -> deployment.demo().users().stream().filter(u -> u.patients().contains(patient)).findFirst())
                     .orElse(null);
             if (user == null) {
                 if (fallback == null) {
