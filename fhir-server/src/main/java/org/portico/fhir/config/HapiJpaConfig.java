@@ -9,13 +9,17 @@ import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
 import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
 import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
+import ca.uhn.fhir.jpa.dao.IResourceMetadataExtractorSvc;
+import ca.uhn.fhir.jpa.esr.ExternallyStoredResourceServiceRegistry;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.dialect.HapiFhirH2Dialect;
 import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
+import ca.uhn.fhir.jpa.partition.IPartitionLookupSvc;
 import ca.uhn.fhir.jpa.provider.DaoRegistryResourceSupportedSvc;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
 import ca.uhn.fhir.rest.api.IResourceSupportedSvc;
+import ca.uhn.fhir.util.IMetaTagSorter;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.Properties;
 import javax.sql.DataSource;
@@ -69,6 +73,18 @@ class HapiJpaConfig {
     @Primary
     ParsedResourceCache parsedResourceCache(@Value("${portico.fhir.parse-cache.max-chars:4000000}") long maxChars) {
         return new ParsedResourceCache(maxChars);
+    }
+
+    /**
+     * HAPI's loader of search results with the same cache (see {@link CachedBatchResourceLoader});
+     * primary, so that HAPI's search configuration hands it to every search.
+     */
+    @Bean
+    @Primary
+    CachedBatchResourceLoader cachedBatchResourceLoader(FhirContext context,
+            IResourceMetadataExtractorSvc metadata, ParsedResourceCache cache, ExternallyStoredResourceServiceRegistry externallyStored,
+            IMetaTagSorter tagSorter, PartitionSettings partitionSettings, IPartitionLookupSvc partitionLookup) {
+        return new CachedBatchResourceLoader(context, metadata, cache, externallyStored, tagSorter, partitionSettings, partitionLookup);
     }
 
     /**

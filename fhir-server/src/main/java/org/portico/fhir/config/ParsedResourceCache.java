@@ -8,6 +8,7 @@ import ca.uhn.fhir.jpa.dao.JpaStorageResourceParser;
 import ca.uhn.fhir.jpa.dao.TolerantJsonParser;
 import ca.uhn.fhir.jpa.dao.data.IResourceHistoryTableDao;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
+import ca.uhn.fhir.jpa.model.dao.JpaPid;
 import ca.uhn.fhir.jpa.model.entity.BaseTag;
 import ca.uhn.fhir.jpa.model.entity.IBaseResourceEntity;
 import ca.uhn.fhir.jpa.model.entity.ResourceEncodingEnum;
@@ -94,8 +95,7 @@ public class ParsedResourceCache extends JpaStorageResourceParser {
     @SuppressWarnings("unchecked")
     public <R extends IBaseResource> R toResource(RequestDetails request, Class<R> resourceType,
             IBaseResourceEntity<?> entity, Collection<BaseTag> tagList, boolean forHistoryOperation) {
-        if (parsed == null || bypassed || partitionSettings.isPartitioningEnabled() || context.getVersion().getVersion() != FhirVersionEnum.R4
-                || entity.getFhirVersion() != FhirVersionEnum.R4) {
+        if (!usable() || entity.getFhirVersion() != FhirVersionEnum.R4) {
             return super.toResource(request, resourceType, entity, tagList, forHistoryOperation);
         }
         // 1. the version row and the tags, as HAPI finds them
@@ -125,28 +125,53 @@ public class ParsedResourceCache extends JpaStorageResourceParser {
         // 2. the text, 3. the class to parse into, 4. the parsed resource: from the cache or parsed now
         String text = ResourceParserUtil.getResourceText(history.getResource(), history.getResourceTextVc(), encoding);
         Class<R> type = ResourceParserUtil.determineTypeToParse(context, resourceType, tags);
-        Resource original = parsed.getIfPresent(new Key(type, text));
+        Resource original = parse(type, text, history.getPersistentId());
         if (original == null) {
-            IBaseResource fresh;
-            try {
-                fresh = new TolerantJsonParser(context, LENIENT_ERROR_HANDLER, entity.getResourceId()).parseResource(type, text);
-            } catch (RuntimeException e) {
-                // HAPI's own path reports the failure with the resource's type, id and pid
-                return super.toResource(request, resourceType, entity, tagList, forHistoryOperation);
-            }
-            if (!(fresh instanceof Resource r)) {
-                return super.toResource(request, resourceType, entity, tagList, forHistoryOperation);
-            }
-            original = r;
-            // not with contained resources: a copy's references to them still point into the original
-            if (!(r instanceof org.hl7.fhir.r4.model.DomainResource d && d.hasContained())) {
-                parsed.put(new Key(type, text), r.copy());
-            }
-        } else {
-            original = original.copy();
+            // HAPI's own path reports a failure with the resource's type, id and pid
+            return super.toResource(request, resourceType, entity, tagList, forHistoryOperation);
         }
-        // 5. metadata, 6. source, 8. sorted tags (7, partitions, is off: checked above)
-        R result = populateResourceMetadata(entity, forHistoryOperation, tags, history.getVersion(), (R) original);
+        return (R) completeMetadata(entity, history, forHistoryOperation, tags, original);
+    }
+
+    /**
+     * Whether {@link #parse} may be used for stored resources now: the cache is on and not bypassed, R4,
+     * no partitioning (the parts of HAPI's loading this class does not repeat).
+     */
+    boolean usable() {
+        return parsed != null && !bypassed && !partitionSettings.isPartitioningEnabled()
+                && context.getVersion().getVersion() == FhirVersionEnum.R4;
+    }
+
+    /**
+     * The resource the stored text parses to, the caller's own (a copy of the cached one, or the one
+     * parsed now while a copy is cached); null when it does not parse (HAPI's path then reports it).
+     */
+    Resource parse(Class<? extends IBaseResource> type, String text, JpaPid pid) {
+        Key key = new Key(type, text);
+        Resource cached = parsed.getIfPresent(key);
+        if (cached != null) {
+            return cached.copy();
+        }
+        IBaseResource fresh;
+        try {
+            fresh = new TolerantJsonParser(context, LENIENT_ERROR_HANDLER, pid).parseResource(type, text);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (!(fresh instanceof Resource r)) {
+            return null;
+        }
+        // not with contained resources: a copy's references to them still point into the original
+        if (!(r instanceof org.hl7.fhir.r4.model.DomainResource d && d.hasContained())) {
+            parsed.put(key, r.copy());
+        }
+        return r;
+    }
+
+    /** What the stored text does not hold, as HAPI fills it in: metadata, source, sorted tags (partitions are off). */
+    <R extends IBaseResource> R completeMetadata(IBaseResourceEntity<?> entity, ResourceHistoryTable history,
+            boolean forHistoryOperation, Collection<? extends BaseTag> tags, R resource) {
+        R result = populateResourceMetadata(entity, forHistoryOperation, tags, history.getVersion(), resource);
         ProvenanceDetails provenance = metadata.getProvenanceDetails(history);
         MetaUtil.populateResourceSource(context, provenance.provenanceSourceUri(), provenance.provenanceRequestId(), result);
         tagSorter.sort(result.getMeta());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.search.BatchResourceLoader;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,9 +30,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The parsed-resource cache over HTTP against PostgreSQL: a repeated read is served from it, and
- * whatever changes a resource (an update, a tag added without a new version, a delete) is what the
- * next read shows; older versions read by vread stay as they were.
+ * The parsed-resource cache over HTTP against PostgreSQL: a repeated read or search is served from it,
+ * and whatever changes a resource (an update, a tag or label added without a new version, a delete) is
+ * what the next read or search shows; older versions read by vread or history stay as they were.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ParsedResourceCacheIT {
@@ -58,6 +59,9 @@ class ParsedResourceCacheIT {
 
     @Autowired
     DaoRegistry daos;
+
+    @Autowired
+    BatchResourceLoader searchLoader;
 
     @Test
     void aSecondReadIsServedFromTheCacheAndIsTheSameResource() throws Exception {
@@ -111,6 +115,55 @@ class ParsedResourceCacheIT {
         send("GET", "/Patient/" + id, null);
         assertThat(send("DELETE", "/Patient/" + id, null).statusCode()).isIn(200, 204);
         assertThat(send("GET", "/Patient/" + id, null).statusCode()).isEqualTo(410);
+    }
+
+    @Test
+    void aRepeatedSearchIsServedFromTheCacheAndShowsWhatARepeatedReadShows() throws Exception {
+        assertThat(searchLoader).as("the loader HAPI's searches get").isInstanceOf(CachedBatchResourceLoader.class);
+        String id = createPatient("Abernathy-Search");
+        HttpResponse<String> first = send("GET", "/Patient?family=Abernathy-Search", null);
+        long hits = cache.stats().hitCount();
+        HttpResponse<String> second = send("GET", "/Patient?family=Abernathy-Search", null);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(cache.stats().hitCount()).as("hits after the second search").isGreaterThan(hits);
+        JsonNode firstEntry = JSON.readTree(first.body()).at("/entry/0/resource");
+        JsonNode secondEntry = JSON.readTree(second.body()).at("/entry/0/resource");
+        assertThat(secondEntry.at("/id").asText()).isEqualTo(id);
+        assertThat(secondEntry).isEqualTo(firstEntry);
+        assertThat(secondEntry).isEqualTo(JSON.readTree(send("GET", "/Patient/" + id, null).body()));
+    }
+
+    @Test
+    void aSearchShowsAnUpdateAndATagAddedWithoutANewVersionAtOnce() throws Exception {
+        String id = createPatient("Varga-Search");
+        send("GET", "/Patient?_id=" + id, null);
+        send("GET", "/Patient?_id=" + id, null);
+
+        send("PUT", "/Patient/" + id, "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"Varga-Search\","
+                + "\"given\":[\"Ilona\"]}]}");
+        IFhirResourceDao<Patient> patients = daos.getResourceDao(Patient.class);
+        Meta tag = new Meta();
+        tag.addSecurity("http://terminology.hl7.org/CodeSystem/v3-ActCode", "PSY", "psychiatry");
+        patients.metaAddOperation(new IdType("Patient", id), tag, new SystemRequestDetails());
+
+        JsonNode found = JSON.readTree(send("GET", "/Patient?_id=" + id, null).body()).at("/entry/0/resource");
+        assertThat(found.at("/meta/versionId").asText()).isEqualTo("2");
+        assertThat(found.at("/name/0/given/0").asText()).isEqualTo("Ilona");
+        assertThat(found.at("/meta/security/0/code").asText()).isEqualTo("PSY");
+        JsonNode history = JSON.readTree(send("GET", "/Patient/" + id + "/_history", null).body());
+        assertThat(history.at("/entry/1/resource/name/0/given").isMissingNode()).as("version 1 as it was").isTrue();
+    }
+
+    @Test
+    void aSummaryOrElementsSearchLeavesTheCachedResourceWhole() throws Exception {
+        String id = createPatient("Oyelaran-Search");
+        send("GET", "/Patient?_id=" + id, null);
+        JsonNode summary = JSON.readTree(send("GET", "/Patient?_id=" + id + "&_elements=id", null).body()).at("/entry/0/resource");
+        assertThat(summary.has("name")).isFalse();
+        JsonNode whole = JSON.readTree(send("GET", "/Patient?_id=" + id, null).body()).at("/entry/0/resource");
+        assertThat(whole.at("/name/0/family").asText()).isEqualTo("Oyelaran-Search");
+        assertThat(whole.at("/text/div").asText()).contains("Oyelaran-Search");
     }
 
     private String createPatient(String family) throws Exception {
