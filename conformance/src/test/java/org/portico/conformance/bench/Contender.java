@@ -47,7 +47,7 @@ final class Contender implements AutoCloseable {
 
     static final String PATIENT_SCOPE = "launch/patient openid fhirUser patient/*.rs";
     static final String WRITE_SCOPE = "system/*.cruds";
-    private static final String INGEST_CLIENT = "portico-bench-ingest";
+    static final String INGEST_CLIENT = "portico-bench-ingest";
 
     private final String name;
     private final URI fhirBase;

@@ -172,6 +172,8 @@ public final class PorticoVsHapiBenchmark {
                 new Workload("patient-sync", "patients/s", syncThreads, false, (c, r) -> sync(c, patient(r))),
                 new Workload("ingest, 1 client", "resources/s", 1, false, this::ingest),
                 new Workload("ingest, 4 clients", "resources/s", 4, false, this::ingest),
+                new Workload("ingest pipeline, 1 client", "resources/s", 1, false, this::ingestPipeline),
+                new Workload("ingest pipeline, 4 clients", "resources/s", 4, false, this::ingestPipeline),
                 new Workload("token client_credentials", "grants/s", threads, true, PorticoVsHapiBenchmark::grant));
     }
 
@@ -303,8 +305,46 @@ public final class PorticoVsHapiBenchmark {
         return SyntheticData.INGEST_BUNDLE_RESOURCES;
     }
 
+    /**
+     * The same kind of bundle through Portico's ingest pipeline ({@code $ingest} as a registered source:
+     * patient matching, {@code meta.source}, a Provenance per unit, security labels, idempotence), against
+     * the baseline's plain transaction: issue 5's comparison.
+     */
+    private long ingestPipeline(Contender c, SplittableRandom random) throws Exception {
+        int number = ingested.computeIfAbsent(c, k -> new AtomicInteger()).getAndIncrement();
+        if (c.writeAuthorization() == null) {
+            post(c, data.ingestBundle(number));
+        } else {
+            registerSource(c);
+            post(c, URI.create(c.fhirBase() + "/$ingest"), data.ingestBundle(number));
+        }
+        return SyntheticData.INGEST_BUNDLE_RESOURCES;
+    }
+
+    private final java.util.Set<Contender> sources = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private synchronized void registerSource(Contender c) throws Exception {
+        if (sources.contains(c)) {
+            return;
+        }
+        String parameters = """
+                {"resourceType": "Parameters", "parameter": [
+                  {"name": "name", "valueString": "Benchmark EHR"},
+                  {"name": "uri", "valueUri": "https://ehr.bench.example.org/fhir"},
+                  {"name": "client-id", "valueString": "%s"},
+                  {"name": "record-id-system", "valueUri": "https://ehr.bench.example.org/id"},
+                  {"name": "mrn-system", "valueUri": "urn:oid:2.16.840.1.113883.4.3.25"}]}
+                """.formatted(Contender.INGEST_CLIENT);
+        post(c, URI.create(c.fhirBase() + "/$register-source"), parameters);
+        sources.add(c);
+    }
+
     private static void post(Contender c, String bundle) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(c.fhirBase()).timeout(Duration.ofSeconds(120))
+        post(c, c.fhirBase(), bundle);
+    }
+
+    private static void post(Contender c, URI target, String bundle) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(120))
                 .header("Accept", "application/fhir+json").header("Content-Type", "application/fhir+json")
                 .header("Prefer", "return=minimal")
                 .POST(HttpRequest.BodyPublishers.ofString(bundle));
@@ -313,7 +353,7 @@ public final class PorticoVsHapiBenchmark {
         }
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("transaction -> " + response.statusCode() + " " + abbreviate(response.body()));
+            throw new IllegalStateException(target + " -> " + response.statusCode() + " " + abbreviate(response.body()));
         }
     }
 

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * answers exactly as for an id that does not exist (a not-found, which {@link ScopeAuthorizationInterceptor}
  * turns into the same 403 as any id the token may not know of). Such a token's searches may not reach into
  * other resources (chains, {@code _has}, {@code _filter}: 403), which the {@code _security:not} would not
- * narrow. {@code system/} tokens are not filtered.
+ * narrow, while a label it withholds is on some stored resource ({@link SecurityLabelsInUse}; whatever
+ * the patient's own data: the refusal tells nothing about it). {@code system/} tokens are not filtered.
  */
 @Interceptor
 public final class SensitiveData {
@@ -53,9 +54,11 @@ public final class SensitiveData {
             RestOperationTypeEnum.HISTORY_INSTANCE);
 
     private final TokenAccess access;
+    private final SecurityLabelsInUse inUse;
 
-    public SensitiveData(TokenAccess access) {
+    public SensitiveData(TokenAccess access, SecurityLabelsInUse inUse) {
         this.access = access;
+        this.inUse = inUse;
     }
 
     /** The labels this request's token may not see; empty for no token and for server-wide tokens. */
@@ -78,8 +81,18 @@ public final class SensitiveData {
         if (withheld.isEmpty()) {
             return;
         }
+        Set<String> hidden = null;
         for (String name : request.getParameters().keySet()) {
             if (reachesOtherResources(name)) {
+                if (hidden == null) {
+                    // only labels some resource carries can hide something a chain would look into: a
+                    // patient who shared every class still has V withheld, which the data may not hold
+                    hidden = new LinkedHashSet<>(withheld);
+                    hidden.retainAll(inUse.labels());
+                }
+                if (hidden.isEmpty()) {
+                    continue;
+                }
                 // _security:not narrows the resources searched, not the ones a chain or _has looks into: a
                 // Patient?_has:Condition:patient:code=F11.20 would match through a Condition the token may
                 // not see. Refused whatever the data, so the refusal tells nothing (ADR 0021).

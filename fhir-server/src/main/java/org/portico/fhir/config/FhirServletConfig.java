@@ -9,22 +9,23 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
 import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
 import ca.uhn.fhir.narrative2.NullNarrativeGenerator;
 import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
-import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.IResourceProvider;
+import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.time.Clock;
 import java.util.List;
-import org.portico.fhir.audit.AuditCaptureInterceptor;
+import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.portico.fhir.audit.AuditCaptureInterceptor;
 import org.portico.fhir.audit.AuditEventCapability;
 import org.portico.fhir.audit.AuditEventProvider;
 import org.portico.fhir.audit.AuditEventWriteGuard;
-import ca.uhn.fhir.jpa.searchparam.matcher.SearchParamMatcher;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import org.portico.fhir.authz.ActingFor;
 import org.portico.fhir.authz.BulkExportAuthorization;
 import org.portico.fhir.authz.DirectoryEntries;
@@ -33,11 +34,9 @@ import org.portico.fhir.authz.GranularSearchNarrowing;
 import org.portico.fhir.authz.IncludeFilter;
 import org.portico.fhir.authz.PatientCompartmentNarrowing;
 import org.portico.fhir.authz.ScopeAuthorizationInterceptor;
+import org.portico.fhir.authz.SecurityLabelsInUse;
 import org.portico.fhir.authz.SensitiveData;
 import org.portico.fhir.authz.SourceRecords;
-import org.portico.fhir.ingest.IngestAuthorization;
-import org.portico.fhir.ingest.IngestProvider;
-import org.portico.fhir.ingest.LinkReviewProvider;
 import org.portico.fhir.authz.TokenAccess;
 import org.portico.fhir.capability.BulkDataCapability;
 import org.portico.fhir.capability.SmartCapabilityInterceptor;
@@ -45,6 +44,9 @@ import org.portico.fhir.capability.SmartConfigurationServlet;
 import org.portico.fhir.capability.UnsupportedSearchParamFilter;
 import org.portico.fhir.capability.UsCoreCapabilityInterceptor;
 import org.portico.fhir.ig.UsCoreContract;
+import org.portico.fhir.ingest.IngestAuthorization;
+import org.portico.fhir.ingest.IngestProvider;
+import org.portico.fhir.ingest.LinkReviewProvider;
 import org.portico.fhir.operations.BulkExportLocations;
 import org.portico.fhir.security.BearerTokenInterceptor;
 import org.portico.fhir.security.JwksKeySource;
@@ -119,7 +121,8 @@ class FhirServletConfig {
             BulkExportLocations bulkLocations,
             IngestProvider ingest,
             LinkReviewProvider linkReview,
-            IngestAuthorization ingestAuthorization) {
+            IngestAuthorization ingestAuthorization,
+            DataSource dataSource) {
         systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
         RestfulServer server = new RestfulServer(systemDao.getContext());
         // AuditEvents come from the audit log (ADR 0012), not from HAPI's tables
@@ -146,7 +149,7 @@ class FhirServletConfig {
         server.registerInterceptor(new BearerTokenInterceptor(tokenValidator, properties.baseUrl()));
         server.registerInterceptor(new PatientCompartmentNarrowing(tokenAccess));
         server.registerInterceptor(new GranularSearchNarrowing(tokenAccess));
-        server.registerInterceptor(new SensitiveData(tokenAccess));
+        server.registerInterceptor(new SensitiveData(tokenAccess, new SecurityLabelsInUse(dataSource)));
         server.registerInterceptor(new DirectoryNarrowing(tokenAccess, directoryEntries));
         ScopeAuthorizationInterceptor authorization = new ScopeAuthorizationInterceptor(tokenAccess, bulkAuthorization,
                 List.of(ingestAuthorization));

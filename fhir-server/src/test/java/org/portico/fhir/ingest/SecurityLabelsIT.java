@@ -275,6 +275,40 @@ class SecurityLabelsIT extends IngestItSupport {
     }
 
     @Test
+    void whenTheTokenWithholdsOnlyLabelsNoResourceCarriesThenChainsWorkUntilTheDataHoldsOne() throws Exception {
+        // the patient shared every class of the consent page; V (very restricted), BH and SDV, which that
+        // token does not carry, are on no stored resource: a chain cannot look into anything hidden
+        String chain = "/Observation?patient=" + teen + "&encounter.reason-code=" + enc("http://hl7.org/fhir/sid/icd-10-cm|F32.9");
+        HttpResponse<String> allowed = get(chain, withLabels());
+        assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(200);
+        assertThat(ids(allowed)).contains(visible.get("weight"));
+
+        // a source sends someone else's resource labelled V: from then on the same token's chains are refused
+        ObjectNode bundle = JSON.createObjectNode().put("resourceType", "Bundle").put("type", "transaction");
+        ArrayNode entries = bundle.putArray("entry");
+        ObjectNode patient = JSON.createObjectNode().put("resourceType", "Patient").put("id", "vr-patient-1");
+        patient.putArray("name").addObject().put("family", "Quennell-Vr").putArray("given").add("Odile");
+        patient.put("birthDate", "1961-03-14").put("gender", "female");
+        ObjectNode note = JSON.createObjectNode().put("resourceType", "Observation").put("id", "vr-obs-1").put("status", "final");
+        note.putObject("meta").putArray("security").addObject().put("system", CONF).put("code", "V");
+        note.putObject("code").putArray("coding").addObject().put("system", "http://loinc.org").put("code", "29463-7").put("display", "Body weight");
+        note.putObject("subject").put("reference", "Patient/vr-patient-1");
+        note.put("effectiveDateTime", "2026-11-02T09:10:00-05:00");
+        for (ObjectNode resource : List.of(patient, note)) {
+            ObjectNode entry = entries.addObject();
+            entry.set("resource", resource);
+            entry.putObject("request").put("method", "PUT").put("url", resource.path("resourceType").asText() + "/" + resource.path("id").asText());
+        }
+        HttpResponse<String> pushed = push(bundle.toString());
+        assertThat(pushed.statusCode()).as(pushed.body()).isEqualTo(200);
+        HttpResponse<String> refused = get(chain, withLabels());
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+        // a token that may see every label still chains
+        assertThat(ids(get(chain, sensitive(teen, "patient/*.rs", List.copyOf(org.portico.fhir.authz.SensitiveData.LABELS)))))
+                .contains(visible.get("weight"));
+    }
+
+    @Test
     void whenTheTokenLacksTheLabelsThenNoProvenanceItSeesNamesAHiddenResource() throws Exception {
         HttpResponse<String> r = get("/Provenance?patient=" + teen + "&_count=500", withoutLabels());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
