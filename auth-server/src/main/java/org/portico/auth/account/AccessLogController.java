@@ -87,7 +87,11 @@ public class AccessLogController {
             }
         }
 
-        AccessLogReader.Result log = reader.read(user, patient, before);
+        // the user's own record: every event; someone they act for: only events of callers who saw no
+        // more than the proxy may (a parent does not learn of a teenager's confidential care through the log)
+        java.util.Set<String> labels = patient.self() ? org.portico.smart.claims.SecurityLabels.ALL
+                : proxies.proxyLabels(user, patient.patientId());
+        AccessLogReader.Result log = reader.read(user, patient, before, labels);
         model.addAttribute("patients", patients);
         model.addAttribute("patient", patient);
         model.addAttribute("available", log.available());

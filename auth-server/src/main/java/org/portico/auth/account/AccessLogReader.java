@@ -77,7 +77,7 @@ public class AccessLogReader {
      * The patient's log, newest first, from the last {@link #WINDOW}, only entries recorded before
      * {@code before} when it is given (the "older entries" link).
      */
-    public Result read(UserAccount user, ActingFor patient, Instant before) {
+    public Result read(UserAccount user, ActingFor patient, Instant before, java.util.Set<String> labels) {
         Instant since = Instant.now().minus(WINDOW).truncatedTo(ChronoUnit.SECONDS);
         StringBuilder query = new StringBuilder(internalBase).append("/AuditEvent?patient=").append(encode(patient.patientId()))
                 .append("&_sort=-date&_count=").append(PAGE_SIZE)
@@ -86,7 +86,7 @@ public class AccessLogReader {
             query.append("&date=lt").append(encode(before.toString()));
         }
         URI next = URI.create(query.toString());
-        String token = tokens.auditLogReader(user, patient);
+        String token = tokens.auditLogReader(user, patient, labels);
         List<AccessEntry> entries = new ArrayList<>();
         try {
             while (next != null) {

@@ -67,9 +67,10 @@ public final class PortalTokens {
      * A token that lets the portal read {@code patient}'s AuditEvents on behalf of {@code user}.
      * The caller must have checked, server-side, that the user may act for that patient.
      */
-    public String auditLogReader(UserAccount user, ActingFor patient) {
+    public String auditLogReader(UserAccount user, ActingFor patient, java.util.Set<String> labels) {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(patient, "patient");
+        Objects.requireNonNull(labels, "labels");
         Instant now = clock.instant();
         JwtClaimsSet claims = JwtClaimsSet.builder()
                 .issuer(issuer)
@@ -84,6 +85,8 @@ public final class PortalTokens {
                 .claim(SmartClaims.FHIR_USER, fhirBase + "/Patient/" + user.patientId())
                 // a grant of its own that nothing else shares, so no revocation of an app's grant touches it
                 .claim(SmartClaims.GRANT_ID, GrantIds.newId())
+                // what the reader may see of the record: the fhir-server shows no event of a caller who saw more
+                .claim(SmartClaims.SENSITIVE, labels.stream().sorted().toList())
                 .build();
         JwsHeader header = JwsHeader.with(SignatureAlgorithm.RS256).build();
         return encoder.encode(JwtEncoderParameters.from(header, claims)).getTokenValue();

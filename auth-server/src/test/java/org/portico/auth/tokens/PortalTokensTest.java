@@ -42,7 +42,7 @@ class PortalTokensTest {
 
     @Test
     void whenMintedThenSignedRs256WithTheIssuersKeyAndVerifiableWithThePublicJwks() throws Exception {
-        SignedJWT jwt = SignedJWT.parse(tokens.auditLogReader(CAROL, DAVE));
+        SignedJWT jwt = SignedJWT.parse(tokens.auditLogReader(CAROL, DAVE, java.util.Set.of()));
         assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.RS256);
         assertThat(jwt.getHeader().getKeyID()).isEqualTo("kid-1");
         // what the fhir-server sees: the public half from the JWKS document
@@ -53,8 +53,18 @@ class PortalTokensTest {
     }
 
     @Test
+    void whenMintedThenTheTokenListsTheLabelsTheReaderMaySeeAndNoneWhenGivenNone() throws Exception {
+        JWTClaimsSet proxy = SignedJWT.parse(tokens.auditLogReader(CAROL, DAVE,
+                java.util.Set.of("http://terminology.hl7.org/CodeSystem/v3-ActCode|PSY"))).getJWTClaimsSet();
+        assertThat(proxy.getStringListClaim(org.portico.smart.claims.SmartClaims.SENSITIVE))
+                .containsExactly("http://terminology.hl7.org/CodeSystem/v3-ActCode|PSY");
+        JWTClaimsSet none = SignedJWT.parse(tokens.auditLogReader(CAROL, DAVE, java.util.Set.of())).getJWTClaimsSet();
+        assertThat(none.getStringListClaim(org.portico.smart.claims.SmartClaims.SENSITIVE)).isEmpty();
+    }
+
+    @Test
     void whenMintedThenClaimsNameIssuerFhirAudienceUserPatientAndOnlyTheAuditReadScope() throws Exception {
-        JWTClaimsSet claims = SignedJWT.parse(tokens.auditLogReader(CAROL, DAVE)).getJWTClaimsSet();
+        JWTClaimsSet claims = SignedJWT.parse(tokens.auditLogReader(CAROL, DAVE, java.util.Set.of())).getJWTClaimsSet();
         assertThat(claims.getIssuer()).isEqualTo(ISSUER);
         assertThat(claims.getAudience()).containsExactly(FHIR);
         assertThat(claims.getSubject()).isEqualTo("sub-carol");
@@ -68,15 +78,15 @@ class PortalTokensTest {
 
     @Test
     void whenMintedThenItLivesSixtySeconds() throws Exception {
-        JWTClaimsSet claims = SignedJWT.parse(tokens.auditLogReader(CAROL, DAVE)).getJWTClaimsSet();
+        JWTClaimsSet claims = SignedJWT.parse(tokens.auditLogReader(CAROL, DAVE, java.util.Set.of())).getJWTClaimsSet();
         assertThat(claims.getIssueTime()).isEqualTo(Date.from(NOW));
         assertThat(claims.getExpirationTime()).isEqualTo(Date.from(NOW.plusSeconds(60)));
     }
 
     @Test
     void whenMintedTwiceThenEachTokenHasItsOwnIdAndGrant() throws Exception {
-        JWTClaimsSet first = SignedJWT.parse(tokens.auditLogReader(CAROL, DAVE)).getJWTClaimsSet();
-        JWTClaimsSet second = SignedJWT.parse(tokens.auditLogReader(CAROL, DAVE)).getJWTClaimsSet();
+        JWTClaimsSet first = SignedJWT.parse(tokens.auditLogReader(CAROL, DAVE, java.util.Set.of())).getJWTClaimsSet();
+        JWTClaimsSet second = SignedJWT.parse(tokens.auditLogReader(CAROL, DAVE, java.util.Set.of())).getJWTClaimsSet();
         assertThat(second.getJWTID()).isNotEqualTo(first.getJWTID());
         assertThat(second.getStringClaim(SmartClaims.GRANT_ID)).isNotEqualTo(first.getStringClaim(SmartClaims.GRANT_ID));
     }

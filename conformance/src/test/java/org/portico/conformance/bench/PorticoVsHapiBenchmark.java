@@ -336,6 +336,8 @@ public final class PorticoVsHapiBenchmark {
                   {"name": "mrn-system", "valueUri": "urn:oid:2.16.840.1.113883.4.3.25"}]}
                 """.formatted(Contender.INGEST_CLIENT);
         post(c, URI.create(c.fhirBase() + "/$register-source"), parameters);
+        // the source's own directory first: a unit may refer only to what it holds or the source sent before
+        post(c, URI.create(c.fhirBase() + "/$ingest"), data.directoryBundle());
         sources.add(c);
     }
 

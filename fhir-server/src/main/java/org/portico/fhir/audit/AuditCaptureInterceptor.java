@@ -64,8 +64,35 @@ public final class AuditCaptureInterceptor {
         final Map<String, Set<String>> byPatient = new LinkedHashMap<>();
         /** Resources in no patient's compartment (an Organization, a Medication). */
         final Set<String> unowned = new LinkedHashSet<>();
+        /** The security labels of each shown or written resource that carries any (ADR 0021). */
+        final Map<String, Set<String>> labels = new LinkedHashMap<>();
         boolean truncated;
         boolean written;
+
+        /** The labels on these resources: an event naming them is shown only to readers who may see them all. */
+        Set<String> labelsOf(java.util.Collection<String> refs) {
+            Set<String> result = new java.util.TreeSet<>();
+            for (String ref : refs) {
+                result.addAll(labels.getOrDefault(ref, Set.of()));
+            }
+            return result;
+        }
+    }
+
+    private static void noteLabels(Shown shown, String ref, IBaseResource resource) {
+        Set<String> labels = null;
+        for (org.hl7.fhir.instance.model.api.IBaseCoding coding : resource.getMeta().getSecurity()) {
+            String label = coding.getSystem() + "|" + coding.getCode();
+            if (org.portico.smart.claims.SecurityLabels.ALL.contains(label)) {
+                if (labels == null) {
+                    labels = new LinkedHashSet<>();
+                }
+                labels.add(label);
+            }
+        }
+        if (labels != null) {
+            shown.labels.computeIfAbsent(ref, k -> new LinkedHashSet<>()).addAll(labels);
+        }
     }
 
     @Hook(value = Pointcut.STORAGE_PRESHOW_RESOURCES, order = LAST)
@@ -90,6 +117,7 @@ public final class AuditCaptureInterceptor {
             if (!shown.resources.add(ref)) {
                 continue;
             }
+            noteLabels(shown, ref, resource);
             if (terser == null) {
                 terser = ctx.newTerser();
             }
@@ -139,16 +167,17 @@ public final class AuditCaptureInterceptor {
         }
         patients.addAll(byPatient.keySet());
         if (patients.isEmpty() || (patients.size() == 1 && patients.contains(own))) {
-            store(record(request, requestUrl(request), interaction, status, List.copyOf(patients), all, detail));
+            store(record(request, requestUrl(request), interaction, status, List.copyOf(patients), all, detail,
+                    shown(request).labelsOf(all)));
             return;
         }
         String url = redactedUrl(request);
         for (String patient : patients) {
             List<String> resources = List.copyOf(byPatient.getOrDefault(patient, Set.of()));
-            store(record(request, url, interaction, status, List.of(patient), resources, detail));
+            store(record(request, url, interaction, status, List.of(patient), resources, detail, shown(request).labelsOf(resources)));
         }
         if (!unowned.isEmpty()) {
-            store(record(request, url, interaction, status, List.of(), List.copyOf(unowned), detail));
+            store(record(request, url, interaction, status, List.of(), List.copyOf(unowned), detail, shown(request).labelsOf(unowned)));
         }
     }
 
@@ -184,7 +213,8 @@ public final class AuditCaptureInterceptor {
         List<String> patients = BearerTokenInterceptor.token(request).flatMap(VerifiedToken::patient).map(List::of).orElse(List.of());
         RestOperationTypeEnum op = request.getRestOperationType();
         try {
-            store(record(request, redactedUrl(request), op == null ? "unknown" : interaction(op), status, patients, List.of(), detail));
+            store(record(request, redactedUrl(request), op == null ? "unknown" : interaction(op), status, patients, List.of(), detail,
+                    Set.of()));
         } catch (AuditUnavailableException e) {
             // the caller gets its error anyway; losing this row is logged by store()
         }
@@ -203,6 +233,7 @@ public final class AuditCaptureInterceptor {
         Set<String> owners = new LinkedHashSet<>();
         addPatients(owners, type, resource, ctx.newTerser());
         String ref = type + "/" + resource.getIdElement().getIdPart();
+        noteLabels(shown(request), ref, resource);
         Map<String, Set<String>> byPatient = new LinkedHashMap<>();
         owners.forEach(owner -> byPatient.put(owner, Set.of(ref)));
         // inside the write's transaction: the rows commit or roll back with the resource
@@ -232,7 +263,7 @@ public final class AuditCaptureInterceptor {
     }
 
     private static AuditRecord record(RequestDetails request, String requestUrl, String interaction, int status,
-                                      List<String> patients, List<String> resources, String detail) {
+                                      List<String> patients, List<String> resources, String detail, Set<String> labels) {
         VerifiedToken token = BearerTokenInterceptor.token(request).orElse(null);
         return new AuditRecord(
                 TimeOrderedUuid.next().toString(),
@@ -250,8 +281,10 @@ public final class AuditCaptureInterceptor {
                 resources,
                 request instanceof ServletRequestDetails s ? s.getServletRequest().getRemoteAddr() : null,
                 request.getRequestId(),
-                detail);
+                detail,
+                labels);
     }
+
 
     /** The request path and parameters as the caller sent them (a POST search's form body included). */
     static String requestUrl(RequestDetails request) {

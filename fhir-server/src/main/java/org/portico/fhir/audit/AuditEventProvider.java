@@ -16,6 +16,7 @@ import ca.uhn.fhir.rest.param.ReferenceOrListParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.SimpleBundleProvider;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.util.ArrayList;
@@ -52,9 +53,18 @@ public final class AuditEventProvider implements IResourceProvider {
     }
 
     @Read
-    public AuditEvent read(@IdParam IdType id) {
-        return log.find(id.getIdPart()).map(this::toResource)
+    public AuditEvent read(@IdParam IdType id, RequestDetails request) {
+        java.util.Set<String> withheld = withheld(request);
+        return log.find(id.getIdPart())
+                .filter(r -> r.shownLabels() == null || java.util.Collections.disjoint(r.shownLabels(), withheld))
+                .map(this::toResource)
                 .orElseThrow(() -> new ResourceNotFoundException(new IdType("AuditEvent", id.getIdPart())));
+    }
+
+    /** The labels the reader withholds: an event that named a resource carrying one is not theirs to see. */
+    private static java.util.Set<String> withheld(RequestDetails request) {
+        java.util.Set<String> withheld = org.portico.fhir.authz.SensitiveData.withheldOf(request);
+        return withheld == null ? java.util.Set.of() : withheld;
     }
 
     @Search
@@ -63,7 +73,8 @@ public final class AuditEventProvider implements IResourceProvider {
             @OptionalParam(name = AuditEvent.SP_DATE) DateRangeParam date,
             @Sort SortSpec sort,
             @Count Integer count,
-            @Offset Integer offset) {
+            @Offset Integer offset,
+            RequestDetails request) {
         List<List<String>> patients = new ArrayList<>();
         if (patient != null) {
             for (ReferenceOrListParam anyOf : patient.getValuesAsQueryTokens()) {
@@ -77,7 +88,7 @@ public final class AuditEventProvider implements IResourceProvider {
         Date from = date == null ? null : date.getLowerBoundAsInstant();
         Date to = date == null ? null : date.getUpperBoundAsInstant();
         AuditLog.Query query = new AuditLog.Query(patients, from == null ? null : from.toInstant(),
-                to == null ? null : to.toInstant(), newestFirst(sort));
+                to == null ? null : to.toInstant(), newestFirst(sort), withheld(request));
 
         int pageSize = count == null ? DEFAULT_PAGE : Math.max(0, Math.min(count, MAX_PAGE));
         int start = offset == null ? 0 : offset;

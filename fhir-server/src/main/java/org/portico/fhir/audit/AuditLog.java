@@ -45,12 +45,12 @@ public final class AuditLog {
     static final int MAX_ID = 64;
 
     private static final String COLUMNS = "id, recorded, interaction, http_status, request_method, resource_type, "
-            + "request_url, client_id, user_sub, fhir_user, patients, resources, source_address, request_id, detail";
-    private static final String INSERT = "INSERT INTO " + TABLE + " (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + "request_url, client_id, user_sub, fhir_user, patients, resources, source_address, request_id, detail, shown_labels";
+    private static final String INSERT = "INSERT INTO " + TABLE + " (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     private static final String INSERT_PATIENT = "INSERT INTO " + PATIENT_TABLE + " (patient_id, recorded, event_id) VALUES (?,?,?)";
     /** PostgreSQL element types of the columns, in {@link #COLUMNS} order. */
     private static final String[] PG_TYPES = {"varchar", "timestamptz", "varchar", "int4", "varchar", "varchar", "varchar",
-            "varchar", "varchar", "varchar", "varchar", "varchar", "varchar", "varchar", "varchar"};
+            "varchar", "varchar", "varchar", "varchar", "varchar", "varchar", "varchar", "varchar", "varchar"};
     /**
      * A whole group in one statement: a data-modifying WITH runs to completion whether or not the outer
      * statement reads it, and a single statement outside a transaction commits atomically.
@@ -68,11 +68,19 @@ public final class AuditLog {
      * @param from        recorded at or after this instant, or null
      * @param to          recorded at or before this instant, or null
      * @param newestFirst order by recorded time descending (else ascending)
+     * @param withheld    the labels the reader may not see: only events that named no resource carrying
+     *                    one of them, so that nothing a reader may not see shows through what others did
+     *                    (ADR 0021); empty for every event
      */
-    public record Query(List<List<String>> patients, Instant from, Instant to, boolean newestFirst) {
+    public record Query(List<List<String>> patients, Instant from, Instant to, boolean newestFirst, java.util.Set<String> withheld) {
 
         public Query {
             patients = patients.stream().map(List::copyOf).toList();
+            withheld = withheld == null ? java.util.Set.of() : java.util.Set.copyOf(withheld);
+        }
+
+        public Query(List<List<String>> patients, Instant from, Instant to, boolean newestFirst) {
+            this(patients, from, to, newestFirst, java.util.Set.of());
         }
     }
 
@@ -164,6 +172,10 @@ public final class AuditLog {
             clauses.add("recorded <= ?");
             args.add(Timestamp.from(q.to()));
         }
+        for (String label : q.withheld().stream().sorted().toList()) {
+            clauses.add("(shown_labels IS NULL OR shown_labels NOT LIKE ? ESCAPE '!')");
+            args.add("%," + label.replace("!", "!!").replace("%", "!%").replace("_", "!_") + ",%");
+        }
         return clauses.isEmpty() ? "" : " WHERE " + String.join(" AND ", clauses);
     }
 
@@ -240,7 +252,8 @@ public final class AuditLog {
                 join(r.resources()),
                 cut(r.sourceAddress(), 64),
                 cut(r.requestId(), 64),
-                cut(r.detail(), 1024)};
+                cut(r.detail(), 1024),
+                labels(r.shownLabels())};
     }
 
     private static AuditRecord row(ResultSet rs, int rowNum) throws SQLException {
@@ -259,7 +272,26 @@ public final class AuditLog {
                 split(rs.getString("resources")),
                 rs.getString("source_address"),
                 rs.getString("request_id"),
-                rs.getString("detail"));
+                rs.getString("detail"),
+                labels(rs.getString("shown_labels")));
+    }
+
+    /** {@code ,a,b,} (sorted; {@code ,} for none), so that a label is found with {@code LIKE '%,label,%'}. */
+    static String labels(java.util.Set<String> labels) {
+        return labels == null ? null : "," + String.join(",", labels.stream().sorted().toList()) + (labels.isEmpty() ? "" : ",");
+    }
+
+    private static java.util.Set<String> labels(String stored) {
+        if (stored == null) {
+            return null;
+        }
+        java.util.Set<String> labels = new java.util.LinkedHashSet<>();
+        for (String label : stored.split(",")) {
+            if (!label.isEmpty()) {
+                labels.add(label);
+            }
+        }
+        return labels;
     }
 
     private static String join(List<String> values) {

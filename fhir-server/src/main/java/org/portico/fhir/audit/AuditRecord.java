@@ -25,6 +25,9 @@ import java.util.Objects;
  * @param sourceAddress the caller's network address
  * @param requestId     HAPI's request id (also sent to the caller as {@code X-Request-ID})
  * @param detail        on a failure, the message the caller was given
+ * @param shownLabels   the security labels ({@code system|code}) on the resources named (ADR 0021): the
+ *                      event is shown only to readers who may see all of them ({@link AuditLog.Query#withheld});
+ *                      null when not known (events written before labels were recorded)
  */
 public record AuditRecord(
         String id,
@@ -41,7 +44,16 @@ public record AuditRecord(
         List<String> resources,
         String sourceAddress,
         String requestId,
-        String detail) {
+        String detail,
+        java.util.Set<String> shownLabels) {
+
+    /** A record whose caller's withheld labels are not known. */
+    public AuditRecord(String id, Instant recorded, String interaction, int httpStatus, String requestMethod, String resourceType,
+            String requestUrl, String clientId, String userSubject, String fhirUser, List<String> patients, List<String> resources,
+            String sourceAddress, String requestId, String detail) {
+        this(id, recorded, interaction, httpStatus, requestMethod, resourceType, requestUrl, clientId, userSubject, fhirUser, patients,
+                resources, sourceAddress, requestId, detail, null);
+    }
 
     public AuditRecord {
         Objects.requireNonNull(id, "id");
@@ -49,6 +61,7 @@ public record AuditRecord(
         Objects.requireNonNull(interaction, "interaction");
         patients = List.copyOf(patients);
         resources = List.copyOf(resources);
+        shownLabels = shownLabels == null ? null : java.util.Set.copyOf(shownLabels);
     }
 
     public boolean succeeded() {

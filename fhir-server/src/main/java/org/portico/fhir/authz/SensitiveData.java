@@ -18,6 +18,7 @@ import org.hl7.fhir.instance.model.api.IBaseCoding;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.portico.fhir.security.BearerTokenInterceptor;
 import org.portico.fhir.security.VerifiedToken;
+import org.portico.smart.claims.SecurityLabels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,19 +36,11 @@ import org.slf4j.LoggerFactory;
 @Interceptor
 public final class SensitiveData {
 
-    public static final String CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
-    public static final String ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+    public static final String CONFIDENTIALITY = SecurityLabels.CONFIDENTIALITY;
+    public static final String ACT_CODE = SecurityLabels.ACT_CODE;
 
-    /**
-     * The labels withheld unless a grant lists them: restricted and very restricted confidentiality, and
-     * the HL7 sensitivity codes of substance use (ETH, SUD: 42 CFR Part 2), mental and behavioural health
-     * (PSY, BH), sexual and reproductive health (SEX), sexually transmitted disease (STD), HIV, and sexual
-     * or domestic violence (SDV).
-     */
-    public static final Set<String> LABELS = Set.of(
-            CONFIDENTIALITY + "|R", CONFIDENTIALITY + "|V",
-            ACT_CODE + "|ETH", ACT_CODE + "|SUD", ACT_CODE + "|PSY", ACT_CODE + "|BH", ACT_CODE + "|SEX",
-            ACT_CODE + "|STD", ACT_CODE + "|HIV", ACT_CODE + "|SDV");
+    /** The labels withheld unless a grant lists them (the shared vocabulary, {@link SecurityLabels#ALL}). */
+    public static final Set<String> LABELS = SecurityLabels.ALL;
 
     private static final Logger decisions = LoggerFactory.getLogger("org.portico.fhir.authz");
     private static final Set<RestOperationTypeEnum> READS = Set.of(RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD,
@@ -61,15 +54,43 @@ public final class SensitiveData {
         this.inUse = inUse;
     }
 
+    /** Where {@link #remember} leaves a request's withheld labels for the audit log's reader. */
+    public static final String WITHHELD = SensitiveData.class.getName() + ".withheld";
+
     /** The labels this request's token may not see; empty for no token and for server-wide tokens. */
     Set<String> withheld(RequestDetails request) {
+        if (request.getUserData().get(WITHHELD) instanceof Set<?> known) {
+            @SuppressWarnings("unchecked")
+            Set<String> labels = (Set<String>) known;
+            return labels;
+        }
         VerifiedToken token = BearerTokenInterceptor.token(request).orElse(null);
         if (token == null || access.of(request).policy().hasServerWide()) {
             return Set.of();
         }
         Set<String> withheld = new LinkedHashSet<>(LABELS);
         withheld.removeAll(token.sensitive());
-        return withheld;
+        return Set.copyOf(withheld);
+    }
+
+    /**
+     * Every request with a token: the labels it withholds, kept on the request ({@link #WITHHELD}) so that
+     * a read of the audit log shows no event that named a resource carrying one of them (ADR 0021).
+     */
+    @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = 10)
+    public void remember(RequestDetails request) {
+        if (BearerTokenInterceptor.token(request).isPresent()) {
+            request.getUserData().put(WITHHELD, withheld(request));
+        }
+    }
+
+    /**
+     * The labels a request's token withheld as {@link #remember} found them: empty for a token that
+     * withholds nothing, null when the request had no token or never got that far.
+     */
+    @SuppressWarnings("unchecked")
+    public static Set<String> withheldOf(RequestDetails request) {
+        return request.getUserData().get(WITHHELD) instanceof Set<?> known ? (Set<String>) known : null;
     }
 
     @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED, order = 11)

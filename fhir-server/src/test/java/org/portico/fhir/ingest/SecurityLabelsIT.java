@@ -403,6 +403,39 @@ class SecurityLabelsIT extends IngestItSupport {
         assertThat(childLog.body()).doesNotContain(requestId);
     }
 
+    @Test
+    void whenACallerWhoMaySeeMoreReadsThenTheLogOfAReaderWhoMayNotLeavesTheEventOut() throws Exception {
+        // the teen's own app, shared the sensitive classes, reads a labelled Condition
+        HttpResponse<String> read = get("/" + hidden.get("psy-condition"), withLabels());
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        String requestId = read.headers().firstValue("X-Request-ID").orElseThrow();
+
+        // a reader who may see every label (the teen's own access log) finds the event
+        HttpResponse<String> full = get("/AuditEvent?patient=" + teen + "&_count=500",
+                sensitive(teen, "patient/AuditEvent.rs", List.copyOf(org.portico.fhir.authz.SensitiveData.LABELS)));
+        assertThat(full.statusCode()).as(full.body()).isEqualTo(200);
+        String eventId = null;
+        for (JsonNode e : json(full).path("entry")) {
+            if (e.path("resource").path("entity").toString().contains(requestId)) {
+                eventId = e.path("resource").path("id").asText();
+            }
+        }
+        assertThat(eventId).as("the event is in the full log").isNotNull();
+        // so does a reader who may see what the app saw
+        assertThat(get("/AuditEvent?patient=" + teen + "&_count=500", sensitive(teen, "patient/AuditEvent.rs", ALL_SENSITIVE)).body())
+                .contains(requestId);
+
+        // a reader without the labels (a parent's view of the teen's log): no trace, by search or by id
+        String withholding = patientToken(teen, "patient/AuditEvent.rs");
+        HttpResponse<String> partial = get("/AuditEvent?patient=" + teen + "&_count=500", withholding);
+        assertThat(partial.statusCode()).isEqualTo(200);
+        assertThat(partial.body()).doesNotContain(requestId).doesNotContain(eventId);
+        assertThat(json(partial).path("total").asInt()).isLessThan(json(full).path("total").asInt());
+        HttpResponse<String> byId = get("/AuditEvent/" + eventId, withholding);
+        assertThat(byId.statusCode()).isIn(403, 404);
+        assertThat(byId.body()).doesNotContain(requestId);
+    }
+
     // --- helpers ---
 
     static final String NOTE_TEXT_BASE64 = java.util.Base64.getEncoder()
