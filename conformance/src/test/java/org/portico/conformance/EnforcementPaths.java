@@ -36,6 +36,8 @@ final class EnforcementPaths {
     final List<Seen> seen = new ArrayList<>();
     /** How many answers of each status the paths got. */
     final Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+    /** The requests answered 403 (a type the token may not search, a hidden resource, a refused chain). */
+    final List<String> refused = new ArrayList<>();
 
     EnforcementPaths(SmartClient smart, AtomicInteger requests, List<String> patientSearchTypes) {
         this.smart = smart;
@@ -74,6 +76,10 @@ final class EnforcementPaths {
     private Response counted(Response r) {
         requests.incrementAndGet();
         statuses.merge(r.status(), 1, Integer::sum);
+        if (r.status() == 403) {
+            refused.add(r.method() + " " + r.uri().getRawPath().replaceFirst("^.*/fhir/", "")
+                    + (r.uri().getRawQuery() == null ? "" : "?" + r.uri().getRawQuery()));
+        }
         return r;
     }
 

@@ -402,6 +402,8 @@ class FamilyIT {
         paths.run(token, id(person), records.get(person).keySet());
         System.out.printf("[family] %s: %d types searched by patient, answers by status %s, %d resources seen%n", person,
                 patientSearchTypes.size(), paths.statuses, paths.seen.size());
+        System.out.println("[family] " + person + ": searches and histories refused (403): "
+                + paths.refused.stream().filter(r -> r.contains("?") || r.contains("_search")).toList());
         return paths;
     }
 
