@@ -26,6 +26,9 @@ final class EnforcementPaths {
     /** A resource found in an answer. */
     record Seen(String key, Set<String> labels, String path) {}
 
+    /** A reference found in an answer ({@code Type/id}, without base or version). */
+    record Reference(String key, String path) {}
+
     /** The clinical types whose references the include paths follow. */
     static final List<String> CLINICAL = List.of("Condition", "Observation", "Encounter", "Procedure", "MedicationRequest",
             "DiagnosticReport", "Immunization", "AllergyIntolerance");
@@ -34,6 +37,7 @@ final class EnforcementPaths {
     private final AtomicInteger requests;
     private final List<String> patientSearchTypes;
     final List<Seen> seen = new ArrayList<>();
+    final List<Reference> references = new ArrayList<>();
     /** How many answers of each status the paths got. */
     final Map<Integer, Integer> statuses = new java.util.TreeMap<>();
     /** The requests answered 403 (a type the token may not search, a hidden resource, a refused chain). */
@@ -166,10 +170,20 @@ final class EnforcementPaths {
             if (node.has("resourceType") && node.has("id") && !node.path("resourceType").asText().equals("Bundle")) {
                 seen.add(new Seen(key(node), labels(node), path));
             }
+            if (node.path("reference").isTextual()) {
+                references.add(new Reference(referenceKey(node.path("reference").asText()), path));
+            }
             node.forEach(child -> walk(child, path));
         } else if (node.isArray()) {
             node.forEach(child -> walk(child, path));
         }
+    }
+
+    /** {@code Type/id} of a relative or absolute reference, a version left out. */
+    static String referenceKey(String reference) {
+        String ref = reference.replaceFirst("/_history/[^/]*$", "");
+        String[] parts = ref.split("/");
+        return parts.length < 2 ? ref : parts[parts.length - 2] + "/" + parts[parts.length - 1];
     }
 
     static String key(JsonNode resource) {

@@ -149,6 +149,7 @@ class FamilyIT {
         EnforcementPaths paths = matrix(token.accessToken(), "teen-15");
 
         assertNoWithheldLabel(paths, granted);
+        assertNoReferenceTo(paths, withheld.keySet());
         assertNothingOfAnotherPatient(paths, "teen-15");
         assertThat(paths.keysSeen()).as("the teen's data the parent keeps (unlabelled, and labelled PSY/HIV)")
                 .containsAll(visible("teen-15", granted));
@@ -202,6 +203,7 @@ class FamilyIT {
         Set<String> granted = sensitive(token);
         EnforcementPaths paths = matrix(token.accessToken(), "adult-cared-for");
         assertNoWithheldLabel(paths, granted);
+        assertNoReferenceTo(paths, labelled("adult-cared-for"));
         assertNothingOfAnotherPatient(paths, "adult-cared-for");
         assertThat(paths.keysSeen()).doesNotContainAnyElementsOf(labelled("adult-cared-for"));
         assertThat(paths.keysSeen()).containsAll(visible("adult-cared-for", granted));
@@ -327,6 +329,17 @@ class FamilyIT {
             }
         }
         assertThat(leaks).as("resources with a withheld label").isEmpty();
+    }
+
+    /**
+     * No answer even names a hidden resource (a Provenance or a visible resource referring to it would
+     * tell that it exists). ADR 0021 accepts a visible resource a source sent referring to a hidden one;
+     * the family's data has none, so here any such reference is a finding.
+     */
+    private void assertNoReferenceTo(EnforcementPaths paths, Set<String> hidden) {
+        List<String> found = paths.references.stream().filter(r -> hidden.contains(r.key()))
+                .map(r -> r.key() + " in " + r.path()).distinct().toList();
+        assertThat(found).as("references to hidden resources").isEmpty();
     }
 
     private void assertNothingOfAnotherPatient(EnforcementPaths paths, String person) {
