@@ -154,6 +154,7 @@ class FamilyIT {
         assertThat(paths.keysSeen()).as("the teen's data the parent keeps (unlabelled, and labelled PSY/HIV)")
                 .containsAll(visible("teen-15", granted));
         assertWithheldReadsAnswerAsUnknown(token.accessToken(), withheld.keySet());
+        assertTotalsCountOnlyWhatIsShown(token.accessToken(), "teen-15", granted);
         assertSearchesByCodeFindNothingWithheld(token.accessToken(), "teen-15", withheld.keySet());
         assertChainsAndHasRefused(token.accessToken(), "teen-15");
         assertBulkExportRefused(token.accessToken(), "teen-15");
@@ -240,6 +241,10 @@ class FamilyIT {
         for (String key : labelled("teen-15")) {
             assertThat(get(key, own.accessToken()).status()).as(key).isEqualTo(200);
         }
+        // the positive twin of the parent's matrix: the same paths give the teen all of their record
+        EnforcementPaths paths = matrix(own.accessToken(), "teen-15");
+        assertThat(paths.keysSeen()).containsAll(records.get("teen-15").keySet());
+        assertNothingOfAnotherPatient(paths, "teen-15");
     }
 
     // --- revocation ---
@@ -370,6 +375,18 @@ class FamilyIT {
             if (byId.status() == 200) {
                 assertThat(keys(byId)).as(byId.describe()).doesNotContain(key);
             }
+        }
+    }
+
+    /** {@code _summary=count} and {@code _total=accurate} count what the token sees, not what is stored. */
+    private void assertTotalsCountOnlyWhatIsShown(String token, String person, Set<String> granted) {
+        for (String type : EnforcementPaths.CLINICAL) {
+            long shown = visible(person, granted).stream().filter(k -> k.startsWith(type + "/")).count();
+            Response count = get(type + "?patient=" + id(person) + "&_summary=count", token);
+            assertThat(count.status()).as(count.toString()).isEqualTo(200);
+            assertThat(count.json().path("total").asLong()).as(count.describe()).isEqualTo(shown);
+            Response total = get(type + "?patient=" + id(person) + "&_total=accurate&_count=1", token);
+            assertThat(total.json().path("total").asLong()).as(total.describe()).isEqualTo(shown);
         }
     }
 
