@@ -1,6 +1,8 @@
 package org.portico.fhir.audit;
 
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import javax.sql.DataSource;
+import org.portico.fhir.authz.TokenAccess;
 import org.portico.fhir.config.PorticoFhirProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,8 +27,8 @@ class AuditConfig {
     }
 
     @Bean
-    AuditEventProvider auditEventProvider(AuditLog log, BalpAuditEvents events) {
-        return new AuditEventProvider(log, events);
+    AuditEventProvider auditEventProvider(AuditLog log, BalpAuditEvents events, TokenAccess tokenAccess, DaoRegistry daos) {
+        return new AuditEventProvider(log, events, new HiddenNames(tokenAccess, daos));
     }
 
     @Bean
