@@ -247,6 +247,46 @@ class FamilyIT {
         assertNothingOfAnotherPatient(paths, "teen-15");
     }
 
+    /**
+     * The access log is patient data too: the teen's own app reading their confidential care is written
+     * to the teen's audit trail (naming each resource read and the request line), and the parent's token
+     * may search it. It must not tell the parent what is hidden from them.
+     */
+    @Test
+    @Order(16)
+    void whenTheTeensOwnAppReadsConfidentialDataThenTheParentsAccessLogSearchDoesNotNameIt() throws ParseException {
+        TokenResponse own = launch(family.teenLogin, PATIENT_SCOPE, null);
+        TokenResponse parent = launch(family.parent, PATIENT_SCOPE, "teen-15");
+        Set<String> hidden = withheld("teen-15", sensitive(parent)).keySet();
+        List<String> requestIds = new ArrayList<>();
+        for (String key : hidden) {
+            Response read = get(key, own.accessToken());
+            assertThat(read.status()).isEqualTo(200);
+            requestIds.add(read.header("X-Request-ID").orElseThrow());
+        }
+        String log = "AuditEvent?patient=" + id("teen-15") + "&_count=500";
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        Response teensView = get(log, own.accessToken());
+        while (!requestIds.stream().allMatch(teensView.body()::contains) && System.nanoTime() < deadline) {
+            sleep(500);
+            teensView = get(log, own.accessToken());
+        }
+        assertThat(requestIds).as("the teen's reads are in the teen's own access log").allMatch(teensView.body()::contains);
+
+        Response parentsView = get(log, parent.accessToken());
+        assertThat(parentsView.status()).isIn(200, 403);
+        if (parentsView.status() == 200) {
+            List<String> named = new ArrayList<>();
+            for (JsonNode e : parentsView.json().path("entry")) {
+                String event = e.path("resource").toString();
+                if (requestIds.stream().anyMatch(event::contains)) {
+                    hidden.stream().filter(k -> event.contains(k + "\"") || event.contains(k + "/")).forEach(named::add);
+                }
+            }
+            assertThat(named).as("hidden resources named by the teen's access log as the parent sees it").isEmpty();
+        }
+    }
+
     // --- revocation ---
 
     @Test
