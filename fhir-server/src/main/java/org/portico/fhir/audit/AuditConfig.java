@@ -1,8 +1,6 @@
 package org.portico.fhir.audit;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import javax.sql.DataSource;
-import org.portico.fhir.authz.TokenAccess;
 import org.portico.fhir.config.PorticoFhirProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,8 +25,8 @@ class AuditConfig {
     }
 
     @Bean
-    AuditEventProvider auditEventProvider(AuditLog log, BalpAuditEvents events, TokenAccess tokenAccess, DaoRegistry daos) {
-        return new AuditEventProvider(log, events, new HiddenNames(tokenAccess, daos));
+    AuditEventProvider auditEventProvider(AuditLog log, BalpAuditEvents events) {
+        return new AuditEventProvider(log, events);
     }
 
     @Bean

@@ -10,7 +10,6 @@ import ca.uhn.fhir.rest.annotation.Sort;
 import ca.uhn.fhir.rest.api.SortOrderEnum;
 import ca.uhn.fhir.rest.api.SortSpec;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
-import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.param.ReferenceAndListParam;
 import ca.uhn.fhir.rest.param.ReferenceOrListParam;
@@ -31,8 +30,7 @@ import org.hl7.fhir.r4.model.IdType;
  * and {@code date} ({@code ge}/{@code gt}/{@code le}/{@code lt}/{@code eq}), sorted by {@code date}
  * (newest first unless {@code _sort=date}), paged with {@code _count} and {@code _offset}. Read-only:
  * nobody writes an AuditEvent through the API. Authorization is the same as for every resource:
- * {@code patient/AuditEvent.rs} (or {@code *}) in the patient's compartment, every result checked. An
- * event names no resource the reading token may not see ({@link HiddenNames}).
+ * {@code patient/AuditEvent.rs} (or {@code *}) in the patient's compartment, every result checked.
  */
 public final class AuditEventProvider implements IResourceProvider {
 
@@ -42,12 +40,10 @@ public final class AuditEventProvider implements IResourceProvider {
 
     private final AuditLog log;
     private final BalpAuditEvents events;
-    private final HiddenNames hiddenNames;
 
-    public AuditEventProvider(AuditLog log, BalpAuditEvents events, HiddenNames hiddenNames) {
+    public AuditEventProvider(AuditLog log, BalpAuditEvents events) {
         this.log = log;
         this.events = events;
-        this.hiddenNames = hiddenNames;
     }
 
     @Override
@@ -56,9 +52,8 @@ public final class AuditEventProvider implements IResourceProvider {
     }
 
     @Read
-    public AuditEvent read(@IdParam IdType id, RequestDetails request) {
-        HiddenNames.Viewer viewer = hiddenNames.viewer(request);
-        return log.find(id.getIdPart()).map(r -> toResource(viewer.redact(r)))
+    public AuditEvent read(@IdParam IdType id) {
+        return log.find(id.getIdPart()).map(this::toResource)
                 .orElseThrow(() -> new ResourceNotFoundException(new IdType("AuditEvent", id.getIdPart())));
     }
 
@@ -68,8 +63,7 @@ public final class AuditEventProvider implements IResourceProvider {
             @OptionalParam(name = AuditEvent.SP_DATE) DateRangeParam date,
             @Sort SortSpec sort,
             @Count Integer count,
-            @Offset Integer offset,
-            RequestDetails request) {
+            @Offset Integer offset) {
         List<List<String>> patients = new ArrayList<>();
         if (patient != null) {
             for (ReferenceOrListParam anyOf : patient.getValuesAsQueryTokens()) {
@@ -91,9 +85,8 @@ public final class AuditEventProvider implements IResourceProvider {
             throw new InvalidRequestException("_offset must not be negative");
         }
         List<IBaseResource> page = new ArrayList<>();
-        HiddenNames.Viewer viewer = hiddenNames.viewer(request);
         for (AuditRecord r : log.search(query, start, pageSize)) {
-            page.add(toResource(viewer.redact(r)));
+            page.add(toResource(r));
         }
         SimpleBundleProvider result = new SimpleBundleProvider(page);
         result.setCurrentPageOffset(start);

@@ -63,11 +63,6 @@ public final class SensitiveData {
 
     /** The labels this request's token may not see; empty for no token and for server-wide tokens. */
     Set<String> withheld(RequestDetails request) {
-        return withheld(request, access);
-    }
-
-    /** The labels this request's token may not see (also for the audit log's {@code HiddenNames}). */
-    public static Set<String> withheld(RequestDetails request, TokenAccess access) {
         VerifiedToken token = BearerTokenInterceptor.token(request).orElse(null);
         if (token == null || access.of(request).policy().hasServerWide()) {
             return Set.of();
@@ -152,7 +147,7 @@ public final class SensitiveData {
         return parameter.startsWith("_has") || parameter.startsWith("_filter") || parameter.contains(".");
     }
 
-    public static boolean carries(IBaseResource resource, Set<String> labels) {
+    static boolean carries(IBaseResource resource, Set<String> labels) {
         if (labels.isEmpty()) {
             return false;
         }
