@@ -97,9 +97,39 @@ public final class JurisdictionRules {
         return Set.copyOf(codes);
     }
 
-    /** The rule in force on that day for that state (two-letter code), else the {@code *} one. */
+    /**
+     * The two-letter USPS code of a state written in full ({@code Texas}, {@code massachusetts}), as Synthea
+     * and many EHRs write {@code address.state}; any other value upper-cased as it is. Without this a
+     * patient in "Texas" got the {@code *} rule rather than Texas's.
+     */
+    static String stateCode(String state) {
+        String trimmed = state.trim().replaceAll("\\s+", " ");
+        String code = STATE_NAMES.get(trimmed.toLowerCase(Locale.ROOT));
+        return code != null ? code : trimmed.toUpperCase(Locale.ROOT);
+    }
+
+    private static final Map<String, String> STATE_NAMES = stateNames(
+            "Alabama AL", "Alaska AK", "Arizona AZ", "Arkansas AR", "California CA", "Colorado CO", "Connecticut CT", "Delaware DE",
+            "District of Columbia DC", "Florida FL", "Georgia GA", "Hawaii HI", "Idaho ID", "Illinois IL", "Indiana IN", "Iowa IA",
+            "Kansas KS", "Kentucky KY", "Louisiana LA", "Maine ME", "Maryland MD", "Massachusetts MA", "Michigan MI", "Minnesota MN",
+            "Mississippi MS", "Missouri MO", "Montana MT", "Nebraska NE", "Nevada NV", "New Hampshire NH", "New Jersey NJ",
+            "New Mexico NM", "New York NY", "North Carolina NC", "North Dakota ND", "Ohio OH", "Oklahoma OK", "Oregon OR",
+            "Pennsylvania PA", "Rhode Island RI", "South Carolina SC", "South Dakota SD", "Tennessee TN", "Texas TX", "Utah UT",
+            "Vermont VT", "Virginia VA", "Washington WA", "West Virginia WV", "Wisconsin WI", "Wyoming WY", "American Samoa AS",
+            "Guam GU", "Northern Mariana Islands MP", "Puerto Rico PR", "U.S. Virgin Islands VI", "Virgin Islands VI");
+
+    private static Map<String, String> stateNames(String... entries) {
+        Map<String, String> names = new java.util.HashMap<>();
+        for (String entry : entries) {
+            int space = entry.lastIndexOf(' ');
+            names.put(entry.substring(0, space).toLowerCase(Locale.ROOT), entry.substring(space + 1));
+        }
+        return Map.copyOf(names);
+    }
+
+    /** The rule in force on that day for that state (two-letter code, or the state's name in full), else the {@code *} one. */
     public Rule ruleFor(String state, LocalDate day) {
-        String key = state == null ? ANY_STATE : state.trim().toUpperCase(Locale.ROOT);
+        String key = state == null ? ANY_STATE : stateCode(state);
         return find(key, day).or(() -> find(ANY_STATE, day))
                 .orElseThrow(() -> new IllegalStateException("no jurisdiction rule in force on " + day));
     }

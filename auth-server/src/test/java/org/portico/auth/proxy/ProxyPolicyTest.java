@@ -164,4 +164,17 @@ class ProxyPolicyTest {
                 "http://terminology.hl7.org/CodeSystem/v3-ActCode|BH");
         assertThat(rules.labels(java.util.List.of("NOPE"))).isEmpty();
     }
+
+    @Test
+    void whenTheStateIsWrittenInFullThenItsOwnRuleApplies() {
+        JurisdictionRules rules = JurisdictionRules.shipped();
+        // Synthea, and many EHRs, write address.state in full
+        assertThat(rules.ruleFor("Texas", TODAY).id()).isEqualTo("US-TX");
+        assertThat(rules.ruleFor(" massachusetts ", TODAY).id()).isEqualTo("US-MA");
+        assertThat(rules.ruleFor("tx", TODAY).id()).isEqualTo("US-TX");
+        assertThat(rules.ruleFor("Texasx", TODAY).id()).isEqualTo("US-DEFAULT");
+        LocalDate born = TODAY.minusYears(15);
+        ProxyPolicy.Evaluation texas = policy.evaluate(guardian(born, "Texas"), born, "Texas", NOW, TODAY);
+        assertThat(texas.labels()).contains(PSY);
+    }
 }
