@@ -38,6 +38,7 @@ import org.portico.fhir.authz.SourceRecords;
 import org.portico.fhir.ingest.IngestAuthorization;
 import org.portico.fhir.ingest.IngestProvider;
 import org.portico.fhir.ingest.LinkReviewProvider;
+import org.portico.fhir.ingest.PullProvider;
 import org.portico.fhir.authz.TokenAccess;
 import org.portico.fhir.capability.BulkDataCapability;
 import org.portico.fhir.capability.SmartCapabilityInterceptor;
@@ -119,6 +120,7 @@ class FhirServletConfig {
             BulkExportLocations bulkLocations,
             IngestProvider ingest,
             LinkReviewProvider linkReview,
+            PullProvider pull,
             IngestAuthorization ingestAuthorization) {
         systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
         RestfulServer server = new RestfulServer(systemDao.getContext());
@@ -133,6 +135,8 @@ class FhirServletConfig {
         // sources and ingestion (ADR 0017)
         server.registerProvider(ingest);
         server.registerProvider(linkReview);
+        // pulling from sources' Bulk Data export (ADR 0022)
+        server.registerProvider(pull);
         JpaCapabilityStatementProvider capabilities = new JpaCapabilityStatementProvider(
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport);
         capabilities.setImplementationDescription("Portico FHIR server");
