@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * <li>{@code $register-source}: {@code system/Organization.cu} without restrictions (a source is an
  * Organization that Portico creates or updates), from a client that is not itself a source; the
  * operator's link decisions ({@code $link-review}, {@code $link-confirm}, {@code $link-reject},
- * {@code $link-undo}) and the pull operations ({@code $register-pull}, {@code $pull}, ADR 0022) are admitted
+ * {@code $link-undo}) and the pull operations ({@code $register-pull}, {@code $pull}, {@code $pull-runs}, ADR 0022) are admitted
  * the same way (the operator who registers sources decides links and pulls);</li>
  * <li>{@code $ingest}, {@code $ingest-ndjson}: the token's client is a registered source (it pushes
  * only for that source), and for every type in the unit {@code system/[type].cu} without
@@ -41,9 +41,11 @@ public final class IngestAuthorization implements AdmittedOperation {
     public static final String LINK_UNDO = "$link-undo";
     public static final String REGISTER_PULL = "$register-pull";
     public static final String PULL = "$pull";
+    public static final String PULL_RUNS = "$pull-runs";
     /** The operator's operations: registering sources, pulling from them (ADR 0022) and deciding links. */
-    private static final Set<String> OPERATOR = Set.of(REGISTER, REGISTER_PULL, PULL, LINK_REVIEW, LINK_CONFIRM, LINK_REJECT, LINK_UNDO);
-    private static final Set<String> OPERATIONS = Set.of(REGISTER, REGISTER_PULL, PULL, INGEST, INGEST_NDJSON, LINK_REVIEW,
+    private static final Set<String> OPERATOR = Set.of(REGISTER, REGISTER_PULL, PULL, PULL_RUNS, LINK_REVIEW, LINK_CONFIRM, LINK_REJECT,
+            LINK_UNDO);
+    private static final Set<String> OPERATIONS = Set.of(REGISTER, REGISTER_PULL, PULL, PULL_RUNS, INGEST, INGEST_NDJSON, LINK_REVIEW,
             LINK_CONFIRM, LINK_REJECT, LINK_UNDO);
     private static final Logger log = LoggerFactory.getLogger("org.portico.fhir.authz");
 

@@ -25,7 +25,9 @@ import org.hl7.fhir.r4.model.UriType;
  * {@code token-url} 0..1, {@code client-id}, {@code key} ({@code file:<name>} or {@code env:PORTICO_PULL_KEY_<X>}),
  * {@code scope} 0..1, {@code type} 0..*, {@code interval} 0..1 (ISO-8601, {@code PT0S} or none: on request only))
  * sets how a source is pulled and answers it with the public JWK to register at the source;</li>
- * <li>{@code POST [base]/$pull} ({@code source}) pulls now and answers the run's report; 409 while a pull of the source runs.</li>
+ * <li>{@code POST [base]/$pull} ({@code source}) pulls now and answers the run's report; 409 while a pull of the source runs;</li>
+ * <li>{@code GET [base]/$pull-runs?source=...&count=...} answers the source's latest runs (default 10), newest first,
+ * each a {@code run} parameter whose parts are its report.</li>
  * </ul>
  */
 public final class PullProvider {
@@ -98,6 +100,19 @@ public final class PullProvider {
         } catch (Puller.UnknownPull e) {
             throw new ResourceNotFoundException(e.getMessage());
         }
+    }
+
+    @Operation(name = IngestAuthorization.PULL_RUNS, idempotent = true)
+    public Parameters runs(@OperationParam(name = "source", min = 1, max = 1) StringType source,
+            @OperationParam(name = "count", min = 0, max = 1) org.hl7.fhir.r4.model.IntegerType count) {
+        Source registered = source(value(source));
+        int limit = count == null || count.getValue() == null ? 10 : count.getValue();
+        if (limit < 1 || limit > 100) {
+            throw new InvalidRequestException("count is 1 to 100");
+        }
+        Parameters p = new Parameters();
+        pulls.runs(registered.id(), limit).forEach(run -> p.addParameter(run.asPart()));
+        return p;
     }
 
     private Source source(String idOrUri) {

@@ -1,6 +1,7 @@
 package org.portico.fhir.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.time.Instant;
@@ -28,7 +29,7 @@ public record PullReport(String runId, String sourceId, State state, String trig
         List<String> sourceErrors) {
 
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     static final int MAX_REASONS = 20;
 
     public enum State {
@@ -83,6 +84,14 @@ public record PullReport(String runId, String sourceId, State state, String trig
         return units.stream().mapToInt(UnitReport::rejected).sum();
     }
 
+    static PullReport fromJson(String json) {
+        try {
+            return JSON.readValue(json, PullReport.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a stored pull report is always readable", e);
+        }
+    }
+
     String toJson() {
         try {
             return JSON.writeValueAsString(this);
@@ -92,6 +101,19 @@ public record PullReport(String runId, String sourceId, State state, String trig
     }
 
     public Parameters toParameters() {
+        Parameters p = new Parameters();
+        p.getParameter().addAll(parameters());
+        return p;
+    }
+
+    /** The report as the parts of one {@code run} parameter (for a list of runs). */
+    public Parameters.ParametersParameterComponent asPart() {
+        Parameters.ParametersParameterComponent run = new Parameters.ParametersParameterComponent().setName("run");
+        run.getPart().addAll(parameters());
+        return run;
+    }
+
+    private List<Parameters.ParametersParameterComponent> parameters() {
         Parameters p = new Parameters();
         p.addParameter().setName("run").setValue(new StringType(runId));
         p.addParameter().setName("source").setValue(new StringType(sourceId));
@@ -138,6 +160,6 @@ public record PullReport(String runId, String sourceId, State state, String trig
                 u.addPart().setName("warnings").setValue(new IntegerType(unit.warnings()));
             }
         }
-        return p;
+        return p.getParameter();
     }
 }

@@ -93,9 +93,23 @@ public final class PullSources {
                 report.error() == null ? null : truncate(report.error(), 4000), json, report.runId());
     }
 
-    /** The stored report (JSON) of a run. */
-    Optional<String> report(String runId) {
-        return jdbc.query("SELECT report FROM portico_pull_run WHERE id = ?", (rs, i) -> rs.getString(1), runId).stream().findFirst();
+    /** The source's latest runs, newest first: the stored report, or for a run without one what its row says. */
+    List<PullReport> runs(String sourceId, int limit) {
+        return jdbc.query("SELECT id, state, trigger_kind, started, finished, since, transaction_time, error, report FROM portico_pull_run"
+                + " WHERE source_id = ? ORDER BY started DESC, id LIMIT ?", (rs, i) -> {
+                    String report = rs.getString("report");
+                    if (report != null) {
+                        return PullReport.fromJson(report);
+                    }
+                    return new PullReport(rs.getString("id"), sourceId, PullReport.State.valueOf(rs.getString("state").toUpperCase(java.util.Locale.ROOT)),
+                            rs.getString("trigger_kind"), instant(rs, "started"), instant(rs, "finished"), instant(rs, "since"),
+                            instant(rs, "transaction_time"), rs.getString("error"), List.of(), List.of(), List.of());
+                }, sourceId, limit);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
     }
 
     private static String truncate(String s, int max) {

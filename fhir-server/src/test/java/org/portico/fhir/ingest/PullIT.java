@@ -119,9 +119,10 @@ class PullIT extends IngestItSupport {
 
         // a source that sends everything again (ignoring _since): nothing changes
         ehrB.ignoreSince = true;
+        JsonNode all;
         try {
             versions = versions();
-            JsonNode all = pull(b.path("meta_source").asText());
+            all = pull(b.path("meta_source").asText());
             assertThat(value(all, "state")).isEqualTo("completed");
             assertThat(count(all, "created") + count(all, "updated")).isZero();
             assertThat(count(all, "unchanged")).isEqualTo(ehrB.size());
@@ -130,9 +131,17 @@ class PullIT extends IngestItSupport {
             ehrB.ignoreSince = false;
         }
 
-        // the runs are kept
-        assertThat(jdbc().queryForObject("SELECT count(*) FROM portico_pull_run WHERE state = 'completed' AND report IS NOT NULL",
-                Integer.class)).isGreaterThanOrEqualTo(4);
+        // the runs are kept, and the operator reads them, newest first
+        HttpResponse<String> runs = get("/$pull-runs?source=" + java.net.URLEncoder.encode(b.path("meta_source").asText(),
+                java.nio.charset.StandardCharsets.UTF_8) + "&count=3", operator());
+        assertThat(runs.statusCode()).as(runs.body()).isEqualTo(200);
+        List<JsonNode> listed = parts(json(runs), "run");
+        assertThat(listed).hasSize(3);
+        JsonNode newest = JSON.createObjectNode().set("parameter", listed.get(0).path("part"));
+        assertThat(value(newest, "run")).isEqualTo(value(all, "run"));
+        assertThat(value(newest, "state")).isEqualTo("completed");
+        assertThat(count(newest, "unchanged")).isEqualTo(ehrB.size());
+        assertThat(parts(newest, "unit")).isNotEmpty();
     }
 
     @Test
@@ -184,6 +193,38 @@ class PullIT extends IngestItSupport {
     }
 
     @Test
+    void whenAPullRunsOrCrashedThenAnotherWaitsForItsLeaseAndTheCrashedRunNeverMovesSince() throws Exception {
+        String uri = "http://crash.example.org/fhir";
+        register("Crash test source", uri, "crash-pusher", "urn:oid:2.16.840.1.113883.19.5.9999.9", "urn:oid:2.16.840.1.113883.19.5.9999");
+        ehrA.registerClient(PORTICO_AT_SOURCE, publicOf("ehr-a.jwk"));
+        HttpResponse<String> r = post("/$register-pull", operator(), FHIR_JSON,
+                pullRegistration(uri, ehrA.base() + "/$export", ehrA.tokenUrl(), "file:ehr-a.jwk", null));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        String sourceId = value(json(r), "source");
+        // an instance took the source and crashed after the source's manifest came: its run says running
+        java.sql.Timestamp now = java.sql.Timestamp.from(Instant.now());
+        jdbc().update("INSERT INTO portico_pull_run (id, source_id, state, trigger_kind, started, transaction_time)"
+                + " VALUES ('crashed-run', ?, 'running', 'scheduled', ?, ?)", sourceId, now, now);
+        jdbc().update("UPDATE portico_pull_source SET lease_until = ? WHERE source_id = ?",
+                java.sql.Timestamp.from(Instant.now().plusSeconds(3600)), sourceId);
+
+        HttpResponse<String> busy = post("/$pull", operator(), FHIR_JSON, pullParameters(uri));
+        assertThat(busy.statusCode()).as("one pull per source at a time").isEqualTo(409);
+        assertThat(busy.body()).contains("OperationOutcome");
+
+        // the crashed instance's lease runs out: the next pull takes over from the last completed run
+        jdbc().update("UPDATE portico_pull_source SET lease_until = ? WHERE source_id = ?",
+                java.sql.Timestamp.from(Instant.now().minusSeconds(1)), sourceId);
+        int kickOffs = ehrA.kickOffs.size();
+        JsonNode report = pull(uri);
+        assertThat(value(report, "state")).isEqualTo("completed");
+        assertThat(ehrA.kickOffs.get(kickOffs)).as("the crashed run did not move _since").doesNotContainKey("_since");
+        assertThat(jdbc().queryForObject("SELECT state FROM portico_pull_run WHERE id = 'crashed-run'", String.class)).isEqualTo("abandoned");
+        assertThat(jdbc().queryForObject("SELECT lease_until FROM portico_pull_source WHERE source_id = ?", java.sql.Timestamp.class,
+                sourceId)).as("released").isNull();
+    }
+
+    @Test
     void whenAPullIsScheduledThenItRunsOnItsOwn() throws Exception {
         JsonNode a = sources.path("ehr-a");
         String uri = a.path("meta_source").asText();
@@ -219,6 +260,10 @@ class PullIT extends IngestItSupport {
             assertThat(post(operation, userToken("123", "user/*.cruds"), FHIR_JSON, payload).statusCode()).isEqualTo(403);
             assertThat(post(operation, backend("reader", "system/*.rs"), FHIR_JSON, payload).statusCode()).isEqualTo(403);
         }
+        String runs = "/$pull-runs?source=" + java.net.URLEncoder.encode("http://ehr-b.example.org/fhir/R4", java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(get(runs, null).statusCode()).isEqualTo(401);
+        assertThat(get(runs, patientToken("123", "patient/*.rs")).statusCode()).isEqualTo(403);
+        assertThat(get(runs, backend("reader", "system/*.rs")).statusCode()).isEqualTo(403);
         // a source's own client is not the operator
         JsonNode c = sources.path("ehr-c");
         register(c.path("name").asText(), c.path("meta_source").asText(), "ehr-c-pusher", c.path("record_id_system").asText(),
