@@ -38,6 +38,7 @@ import org.portico.fhir.authz.SourceRecords;
 import org.portico.fhir.ingest.IngestAuthorization;
 import org.portico.fhir.ingest.IngestProvider;
 import org.portico.fhir.ingest.LinkReviewProvider;
+import org.portico.fhir.ingest.PullJwksServlet;
 import org.portico.fhir.ingest.PullProvider;
 import org.portico.fhir.authz.TokenAccess;
 import org.portico.fhir.capability.BulkDataCapability;
@@ -187,6 +188,14 @@ class FhirServletConfig {
                 new SmartConfigurationServlet(properties.auth().issuer()),
                 FHIR_PATH + SmartConfigurationServlet.PATH);
         registration.setName("smart-configuration");
+        return registration;
+    }
+
+    @Bean
+    ServletRegistrationBean<PullJwksServlet> pullJwksServletRegistration(PullJwksServlet servlet) {
+        // a longer path mapping wins over the FHIR servlet's (ADR 0022)
+        ServletRegistrationBean<PullJwksServlet> registration = new ServletRegistrationBean<>(servlet, FHIR_PATH + PullJwksServlet.PATH + "/*");
+        registration.setName("pull-jwks");
         return registration;
     }
 

@@ -38,8 +38,13 @@ class PullConfig {
     }
 
     @Bean
-    PullProvider pullProvider(SourceRegistry registry, PullSources pulls, PullKeys keys, Puller puller) {
-        return new PullProvider(registry, pulls, keys, puller, Clock.systemUTC());
+    PullProvider pullProvider(SourceRegistry registry, PullSources pulls, PullKeys keys, Puller puller, PorticoFhirProperties properties) {
+        return new PullProvider(registry, pulls, keys, puller, Clock.systemUTC(), properties.baseUrl());
+    }
+
+    @Bean
+    PullJwksServlet pullJwksServlet(PullSources pulls, PullKeys keys) {
+        return new PullJwksServlet(pulls, keys);
     }
 
     @Bean

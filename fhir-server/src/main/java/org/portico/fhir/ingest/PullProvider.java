@@ -24,7 +24,8 @@ import org.hl7.fhir.r4.model.UriType;
  * <li>{@code POST [base]/$register-pull} (Parameters: {@code source} (its id or uri), {@code export-url},
  * {@code token-url} 0..1, {@code client-id}, {@code key} ({@code file:<name>} or {@code env:PORTICO_PULL_KEY_<X>}),
  * {@code scope} 0..1, {@code type} 0..*, {@code interval} 0..1 (ISO-8601, {@code PT0S} or none: on request only))
- * sets how a source is pulled and answers it with the public JWK to register at the source;</li>
+ * sets how a source is pulled and answers it with the public JWK to register at the source, or the
+ * {@code jwks-url} where Portico serves it ({@link PullJwksServlet});</li>
  * <li>{@code POST [base]/$pull} ({@code source}) pulls now and answers the run's report; 409 while a pull of the source runs;</li>
  * <li>{@code GET [base]/$pull-runs?source=...&count=...} answers the source's latest runs (default 10), newest first,
  * each a {@code run} parameter whose parts are its report.</li>
@@ -41,8 +42,10 @@ public final class PullProvider {
     private final PullKeys keys;
     private final Puller puller;
     private final Clock clock;
+    private final URI fhirBase;
 
-    public PullProvider(SourceRegistry registry, PullSources pulls, PullKeys keys, Puller puller, Clock clock) {
+    public PullProvider(SourceRegistry registry, PullSources pulls, PullKeys keys, Puller puller, Clock clock, URI fhirBase) {
+        this.fhirBase = fhirBase;
         this.registry = registry;
         this.pulls = pulls;
         this.keys = keys;
@@ -87,7 +90,7 @@ public final class PullProvider {
         PullSource pull = new PullSource(registered.id(), export, token, value(clientId), value(key),
                 blank(value(scope)) ? DEFAULT_SCOPE : value(scope), typeList, interval(value(interval)));
         pulls.save(pull, clock.instant());
-        return describe(pull, signing);
+        return describe(pull, signing, URI.create(fhirBase + PullJwksServlet.PATH + "/" + pull.sourceId()));
     }
 
     @Operation(name = IngestAuthorization.PULL, idempotent = false)
@@ -128,7 +131,7 @@ public final class PullProvider {
         }).orElseThrow(() -> new ResourceNotFoundException("No source " + idOrUri + " is registered"));
     }
 
-    static Parameters describe(PullSource pull, PullKeys.SigningKey key) {
+    static Parameters describe(PullSource pull, PullKeys.SigningKey key, URI jwksUrl) {
         Parameters p = new Parameters();
         p.addParameter().setName("source").setValue(new StringType(pull.sourceId()));
         p.addParameter().setName("export-url").setValue(new UriType(pull.exportUrl().toString()));
@@ -140,6 +143,7 @@ public final class PullProvider {
         // only the public half: what the operator registers at the source
         p.addParameter().setName("public-jwk").setValue(new StringType(key.publicJwk().toJSONString()));
         p.addParameter().setName("algorithm").setValue(new CodeType(key.algorithm().getName()));
+        p.addParameter().setName("jwks-url").setValue(new UriType(jwksUrl.toString()));
         p.addParameter().setName("scope").setValue(new StringType(pull.scope()));
         pull.types().forEach(t -> p.addParameter().setName("type").setValue(new CodeType(t)));
         p.addParameter().setName("interval").setValue(new StringType(pull.interval().toString()));

@@ -82,6 +82,14 @@ class PullIT extends IngestItSupport {
         assertThat(publicJwk.isPrivate()).isFalse();
         assertThat(configured.body()).doesNotContain(privateD("ehr-b.jwk"));
         ehrB.registerClient(PORTICO_AT_SOURCE, publicJwk);
+        // the same public key, served without a token for sources that register a jwks_url
+        String sourceId = value(json(configured), "source");
+        assertThat(value(json(configured), "jwks-url")).endsWith("/.well-known/pull-jwks/" + sourceId);
+        HttpResponse<String> jwks = get("/.well-known/pull-jwks/" + sourceId, null);
+        assertThat(jwks.statusCode()).as(jwks.body()).isEqualTo(200);
+        assertThat(com.nimbusds.jose.jwk.JWKSet.parse(jwks.body()).getKeys()).containsExactly(publicJwk);
+        assertThat(jwks.body()).doesNotContain(privateD("ehr-b.jwk"));
+        assertThat(get("/.well-known/pull-jwks/no-such-source", null).statusCode()).isEqualTo(404);
 
         long versionsBefore = versions();
         JsonNode first = pull(b.path("meta_source").asText());
