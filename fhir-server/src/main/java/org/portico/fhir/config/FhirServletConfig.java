@@ -47,6 +47,8 @@ import org.portico.fhir.ig.UsCoreContract;
 import org.portico.fhir.ingest.IngestAuthorization;
 import org.portico.fhir.ingest.IngestProvider;
 import org.portico.fhir.ingest.LinkReviewProvider;
+import org.portico.fhir.ingest.PullJwksServlet;
+import org.portico.fhir.ingest.PullProvider;
 import org.portico.fhir.operations.BulkExportLocations;
 import org.portico.fhir.security.BearerTokenInterceptor;
 import org.portico.fhir.security.JwksKeySource;
@@ -121,6 +123,7 @@ class FhirServletConfig {
             BulkExportLocations bulkLocations,
             IngestProvider ingest,
             LinkReviewProvider linkReview,
+            PullProvider pull,
             IngestAuthorization ingestAuthorization,
             DataSource dataSource) {
         systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
@@ -136,6 +139,8 @@ class FhirServletConfig {
         // sources and ingestion (ADR 0017)
         server.registerProvider(ingest);
         server.registerProvider(linkReview);
+        // pulling from sources' Bulk Data export (ADR 0022)
+        server.registerProvider(pull);
         JpaCapabilityStatementProvider capabilities = new JpaCapabilityStatementProvider(
                 server, systemDao, storageSettings, searchParamRegistry, validationSupport);
         capabilities.setImplementationDescription("Portico FHIR server");
@@ -186,6 +191,14 @@ class FhirServletConfig {
                 new SmartConfigurationServlet(properties.auth().issuer()),
                 FHIR_PATH + SmartConfigurationServlet.PATH);
         registration.setName("smart-configuration");
+        return registration;
+    }
+
+    @Bean
+    ServletRegistrationBean<PullJwksServlet> pullJwksServletRegistration(PullJwksServlet servlet) {
+        // a longer path mapping wins over the FHIR servlet's (ADR 0022)
+        ServletRegistrationBean<PullJwksServlet> registration = new ServletRegistrationBean<>(servlet, FHIR_PATH + PullJwksServlet.PATH + "/*");
+        registration.setName("pull-jwks");
         return registration;
     }
 

@@ -44,7 +44,31 @@ public record PorticoFhirProperties(
      *                   stored), {@code accept-with-warnings} (stored, the findings in the report) or {@code off}
      */
     public record Ingest(
-            @DefaultValue("accept-with-warnings") @NotNull org.portico.fhir.ingest.IngestValidation.Mode validation) {}
+            @DefaultValue("accept-with-warnings") @NotNull org.portico.fhir.ingest.IngestValidation.Mode validation,
+            @DefaultValue @NotNull @Valid Pull pull) {}
+
+    /**
+     * Pulling from sources' Bulk Data {@code $export} (ADR 0022).
+     *
+     * @param keyDir        the folder of the private keys ({@code file:<name>} key references), or empty
+     * @param scheduler     whether scheduled pulls run on this instance (a manual {@code $pull} always does)
+     * @param checkInterval how often the scheduler looks for sources due for a pull
+     * @param timeout       how long an export may take, kick-off to manifest, before the run fails
+     * @param maxRetryAfter the longest wait between two status polls, whatever the source's {@code Retry-After}
+     * @param httpTimeout   the longest wait for one answer of the source
+     * @param unitLines     the most ndjson lines in one ingest unit (a unit is stored all or nothing)
+     * @param lease         how long a running pull holds its source before another instance may take it over;
+     *                      renewed while the pull makes progress
+     */
+    public record Pull(
+            String keyDir,
+            @DefaultValue("true") boolean scheduler,
+            @DefaultValue("PT30S") @NotNull Duration checkInterval,
+            @DefaultValue("PT1H") @NotNull Duration timeout,
+            @DefaultValue("PT5M") @NotNull Duration maxRetryAfter,
+            @DefaultValue("PT60S") @NotNull Duration httpTimeout,
+            @DefaultValue("10000") @jakarta.validation.constraints.Positive int unitLines,
+            @DefaultValue("PT10M") @NotNull Duration lease) {}
 
     /**
      * @param retryAfter     the {@code Retry-After} of a status answer while an export runs

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * <li>{@code $register-source}: {@code system/Organization.cu} without restrictions (a source is an
  * Organization that Portico creates or updates), from a client that is not itself a source; the
  * operator's link decisions ({@code $link-review}, {@code $link-confirm}, {@code $link-reject},
- * {@code $link-undo}) are admitted the same way (the operator who registers sources decides links);</li>
+ * {@code $link-undo}) and the pull operations ({@code $register-pull}, {@code $pull}, {@code $pull-runs}, ADR 0022) are admitted
+ * the same way (the operator who registers sources decides links and pulls);</li>
  * <li>{@code $ingest}, {@code $ingest-ndjson}: the token's client is a registered source (it pushes
  * only for that source), and for every type in the unit {@code system/[type].cu} without
  * restrictions (checked by {@link #requireWrites} once the unit is read).</li>
@@ -38,10 +39,14 @@ public final class IngestAuthorization implements AdmittedOperation {
     public static final String LINK_CONFIRM = "$link-confirm";
     public static final String LINK_REJECT = "$link-reject";
     public static final String LINK_UNDO = "$link-undo";
-    /** The operator's operations: registering sources and deciding links. */
-    private static final Set<String> OPERATOR = Set.of(REGISTER, LINK_REVIEW, LINK_CONFIRM, LINK_REJECT, LINK_UNDO);
-    private static final Set<String> OPERATIONS = Set.of(REGISTER, INGEST, INGEST_NDJSON, LINK_REVIEW, LINK_CONFIRM, LINK_REJECT,
+    public static final String REGISTER_PULL = "$register-pull";
+    public static final String PULL = "$pull";
+    public static final String PULL_RUNS = "$pull-runs";
+    /** The operator's operations: registering sources, pulling from them (ADR 0022) and deciding links. */
+    private static final Set<String> OPERATOR = Set.of(REGISTER, REGISTER_PULL, PULL, PULL_RUNS, LINK_REVIEW, LINK_CONFIRM, LINK_REJECT,
             LINK_UNDO);
+    private static final Set<String> OPERATIONS = Set.of(REGISTER, REGISTER_PULL, PULL, PULL_RUNS, INGEST, INGEST_NDJSON, LINK_REVIEW,
+            LINK_CONFIRM, LINK_REJECT, LINK_UNDO);
     private static final Logger log = LoggerFactory.getLogger("org.portico.fhir.authz");
 
     private final TokenAccess access;

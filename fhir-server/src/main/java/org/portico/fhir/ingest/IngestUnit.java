@@ -73,16 +73,32 @@ public record IngestUnit(List<Entry> entries, List<IngestReport.Rejection> probl
 
     /** One resource per non-blank line (FHIR Bulk Data ndjson), of one or several types. */
     public static IngestUnit ofNdjson(FhirContext fhir, String body) {
+        List<Line> lines = new ArrayList<>();
+        String[] split = body.split("\r?\n");
+        for (int i = 0; i < split.length; i++) {
+            lines.add(new Line("line " + (i + 1), split[i]));
+        }
+        IngestUnit unit = ofLines(fhir, lines);
+        if (unit.entries().isEmpty() && unit.problems().isEmpty()) {
+            throw IngestReport.badInput("The body holds no resource");
+        }
+        return unit;
+    }
+
+    /** An ndjson line and where it was ({@code line 5}, {@code Observation file 2 line 5}). */
+    public record Line(String label, String text) {}
+
+    /** One resource per non-blank line; blank lines are skipped. */
+    public static IngestUnit ofLines(FhirContext fhir, List<Line> lines) {
         IParser parser = fhir.newJsonParser();
         List<Entry> entries = new ArrayList<>();
         List<IngestReport.Rejection> problems = new ArrayList<>();
-        String[] lines = body.split("\r?\n");
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].strip();
+        for (Line l : lines) {
+            String line = l.text().strip();
             if (line.isEmpty()) {
                 continue;
             }
-            String label = "line " + (i + 1);
+            String label = l.label();
             try {
                 IBaseResource parsed = parser.parseResource(line);
                 if (parsed instanceof Bundle || !(parsed instanceof Resource resource)) {
@@ -93,9 +109,6 @@ public record IngestUnit(List<Entry> entries, List<IngestReport.Rejection> probl
             } catch (DataFormatException | ClassCastException e) {
                 problems.add(new IngestReport.Rejection(label, null, "not a FHIR JSON resource: " + firstLine(e.getMessage())));
             }
-        }
-        if (entries.isEmpty() && problems.isEmpty()) {
-            throw IngestReport.badInput("The body holds no resource");
         }
         return new IngestUnit(entries, problems);
     }
