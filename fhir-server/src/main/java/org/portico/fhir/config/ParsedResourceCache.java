@@ -163,9 +163,24 @@ public class ParsedResourceCache extends JpaStorageResourceParser {
         }
         // not with contained resources: a copy's references to them still point into the original
         if (!(r instanceof org.hl7.fhir.r4.model.DomainResource d && d.hasContained())) {
-            parsed.put(key, r.copy());
+            Resource copy = faithfulCopy(context, r);
+            if (copy != null) {
+                parsed.put(key, copy);
+            }
         }
         return r;
+    }
+
+    /**
+     * A copy of the resource if it encodes exactly as the resource does, else null (then the resource is
+     * not cached): HAPI's generated {@code copy()} is not always faithful: a {@code base64Binary} with
+     * no value and only an extension (Inferno's data-absent-reason on {@code Attachment.data}) loses the
+     * extension. Checked once per parsed text, on a miss.
+     */
+    static Resource faithfulCopy(FhirContext context, Resource resource) {
+        Resource copy = resource.copy();
+        ca.uhn.fhir.parser.IParser json = context.newJsonParser();
+        return json.encodeResourceToString(resource).equals(json.encodeResourceToString(copy)) ? copy : null;
     }
 
     /** What the stored text does not hold, as HAPI fills it in: metadata, source, sorted tags (partitions are off). */
