@@ -25,6 +25,7 @@ class IngestValidationTest {
 
     private static final FhirContext FHIR = FhirContext.forR4Cached();
     private static IngestValidation validation;
+    private static ca.uhn.fhir.context.support.IValidationSupport support;
 
     @BeforeAll
     static void validator() throws IOException {
@@ -33,6 +34,7 @@ class IngestValidationTest {
         ValidationSupportChain chain = new ValidationSupportChain(usCore, new DefaultProfileValidationSupport(FHIR),
                 new SnapshotGeneratingValidationSupport(FHIR), new InMemoryTerminologyServerValidationSupport(FHIR),
                 new CommonCodeSystemsTerminologyService(FHIR));
+        support = chain;
         validation = new IngestValidation(FHIR, chain, IngestValidation.Mode.REJECT);
     }
 
@@ -69,6 +71,47 @@ class IngestValidationTest {
             assertThat(f.location()).isNotBlank();
             assertThat(f.text()).contains(f.location()).contains(f.message());
         });
+    }
+
+    /**
+     * A unit is validated in one call, as the entries of one Bundle (a validator instance per resource cost
+     * two thirds of the ingest's CPU): it must say exactly what validating each resource alone says, on the
+     * multi-EHR sample, the demo records and the US Core examples (which hold resources of every profile).
+     */
+    @Test
+    void whenAUnitIsValidatedAtOnceThenTheFindingsAreThoseOfEachResourceAlone() throws Exception {
+        List<String> bodies = new java.util.ArrayList<>(List.of(IngestIT.bundle("ehr-a", 2), IngestIT.bundle("ehr-b", 3)));
+        for (String directory : List.of("../demo/fhir", "../demo/us-core")) {
+            try (var files = java.nio.file.Files.list(java.nio.file.Path.of(directory))) {
+                for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                    bodies.add(java.nio.file.Files.readString(file));
+                }
+            }
+        }
+        int resources = 0;
+        int findings = 0;
+        long together = 0;
+        for (String body : bodies) {
+            IngestUnit unit = IngestUnit.ofBundle(FHIR, body);
+            // a fresh validator each time: nothing kept from an earlier call
+            IngestValidation fresh = new IngestValidation(FHIR, support, IngestValidation.Mode.REJECT);
+            List<String> alone = render(fresh.validateEachAlone(unit, e -> e.label()));
+            List<String> atOnce = render(fresh.validate(unit, e -> e.label()));
+            assertThat(atOnce).as("findings of a unit of %d resources", unit.entries().size()).isEqualTo(alone);
+            // and the second time from what was kept
+            assertThat(render(fresh.validate(unit, e -> e.label()))).isEqualTo(alone);
+            resources += unit.entries().size();
+            findings += alone.size();
+            together += fresh.validatedTogether.get();
+        }
+        assertThat(resources).isGreaterThan(300);
+        assertThat(findings).isGreaterThan(10);
+        // most in shared calls (not those without a US Core profile, nor those claiming one the validator does not know)
+        assertThat(together).isGreaterThan(resources / 2L);
+    }
+
+    private static List<String> render(List<IngestValidation.Finding> findings) {
+        return findings.stream().map(f -> f.label() + " " + f.sourceId() + " " + f.text()).sorted().toList();
     }
 
     @Test
