@@ -185,6 +185,13 @@ public final class Ingestor {
         /** unified Patient id (or "" for none) -> created or updated resources */
         private final Map<String, Set<String>> targets = new LinkedHashMap<>();
         private final SystemRequestDetails request = new SystemRequestDetails();
+        /**
+         * One for the whole unit, as in HAPI's own transactions: what was created earlier in the unit is found
+         * here by the later entries that refer to it, without a flush and a query per entry.
+         */
+        private final ca.uhn.fhir.rest.api.server.storage.TransactionDetails details = new ca.uhn.fhir.rest.api.server.storage.TransactionDetails();
+        /** unified Patient id -> whether a record of another source is linked to it (only then can a fact be a duplicate) */
+        private final Map<String, Boolean> sharedWithOthers = new HashMap<>();
         /** entry label -> the security-label rules that labelled it (ADR 0021) */
         private final Map<String, List<String>> labelledBy = new LinkedHashMap<>();
         /** key -> the resource's security labels as stored ({@code system|code}, sorted), when it has any */
@@ -206,6 +213,22 @@ public final class Ingestor {
             if (!rejections.isEmpty()) {
                 throw IngestReport.rejected(rejections);
             }
+            // as HAPI's transaction processing does: the writes are flushed together at the commit (batched),
+            // not before every query the writing makes; what queries the unit's own writes flushes first
+            jakarta.persistence.FlushModeType flushMode = entityManager.getFlushMode();
+            entityManager.setFlushMode(jakarta.persistence.FlushModeType.COMMIT);
+            try {
+                writeAll(order, existing);
+            } finally {
+                entityManager.setFlushMode(flushMode);
+            }
+            List<String> provenances = new ArrayList<>();
+            targets.forEach((patient, resources) -> provenances.addAll(provenancesByLabels(resources)));
+            return new IngestReport(source.uri().toString(), items, provenances)
+                    .withLabels(labeler.rules().id() + "|" + labeler.rules().version(), labelledBy);
+        }
+
+        private void writeAll(List<String> order, Map<String, Resource> existing) {
             for (String key : order) {
                 Keyed keyed = byKey.get(key);
                 try {
@@ -221,10 +244,6 @@ public final class Ingestor {
                     throw failed(keyed, e);
                 }
             }
-            List<String> provenances = new ArrayList<>();
-            targets.forEach((patient, resources) -> provenances.addAll(provenancesByLabels(resources)));
-            return new IngestReport(source.uri().toString(), items, provenances)
-                    .withLabels(labeler.rules().id() + "|" + labeler.rules().version(), labelledBy);
         }
 
         /** A fault of the server, not of the input: 500 without its details (they may quote the data). */
@@ -404,7 +423,9 @@ public final class Ingestor {
             String mergedInto = resource instanceof Patient record ? merge(record) : null;
             if (previous != null) {
                 keepIdentifiers(previous, resource);
-            } else {
+            } else if (owner != null && sharedWithOthers(owner)) {
+                // the search must see what this unit wrote before
+                entityManager.flush();
                 Resource same = duplicates.of(resource, owner, source.uri().toString(), source.recordIdSystem());
                 if (same != null) {
                     recordDuplicate(keyed, same, owner);
@@ -412,10 +433,11 @@ public final class Ingestor {
                 }
             }
             DaoMethodOutcome outcome = previous == null
-                    ? dao(keyed.type()).create(resource, request)
-                    : dao(keyed.type()).update(resource, request);
-            // HAPI's own transactions around the reads and searches that follow must find nothing pending
-            entityManager.flush();
+                    ? dao(keyed.type()).create(resource, null, true, request, details)
+                    : dao(keyed.type()).update(resource, null, true, false, request, details);
+            if (previous != null && !outcome.isNop()) {
+                flushUpdate();
+            }
             String storedId = keyed.type() + "/" + outcome.getId().getIdPart();
             IngestReport.Outcome result = previous == null ? IngestReport.Outcome.CREATED
                     : outcome.isNop() ? IngestReport.Outcome.UNCHANGED : IngestReport.Outcome.UPDATED;
@@ -431,6 +453,26 @@ public final class Ingestor {
             if (result != IngestReport.Outcome.UNCHANGED) {
                 targets.computeIfAbsent(owner == null ? "" : owner, o -> new LinkedHashSet<>()).add(storedId);
             }
+        }
+
+        /**
+         * An update is flushed at once. Hibernate orders a flush's inserts by entity in the order each entity
+         * first appears (HAPI turns on {@code order_inserts}); an update adds index rows but no resource row, so
+         * when it came first the index rows of resources created after it would be inserted before those
+         * resources' rows (a foreign-key violation). HAPI's transactions avoid this by creating every resource
+         * row before indexing any.
+         */
+        private void flushUpdate() {
+            entityManager.flush();
+        }
+
+        /**
+         * Whether a record of another source is linked to the unified Patient: if none is, no stored fact about
+         * the Patient comes from another source, and a new resource cannot duplicate one (no search needed).
+         */
+        private boolean sharedWithOthers(String unifiedPatientId) {
+            return sharedWithOthers.computeIfAbsent(unifiedPatientId, id -> links.ofUnified(id).stream()
+                    .anyMatch(link -> !link.sourceId().equals(source.id())));
         }
 
         /** Security labels from the resource's codes (ADR 0021), before it is stored or compared with a duplicate. */
@@ -496,8 +538,10 @@ public final class Ingestor {
             merged.getMeta().setVersionId(null);
             merged.getMeta().setLastUpdated(null);
             carrySourceId(merged, keyed.sourceId());
-            DaoMethodOutcome outcome = dao(keyed.type()).update(merged, request);
-            entityManager.flush();
+            DaoMethodOutcome outcome = dao(keyed.type()).update(merged, null, true, false, request, details);
+            if (!outcome.isNop()) {
+                flushUpdate();
+            }
             String storedId = keyed.type() + "/" + outcome.getId().getIdPart();
             IngestReport.Outcome result = outcome.isNop() ? IngestReport.Outcome.UNCHANGED : IngestReport.Outcome.UPDATED;
             items.add(new IngestReport.Item(keyed.entry().label(), keyed.type(), keyed.sourceId(), result, storedId));
@@ -565,6 +609,8 @@ public final class Ingestor {
 
         /** The unified Patient of a source record ({@link PatientLinking}); what it created or changed goes in the report. */
         private String unifiedPatient(Keyed keyed, Patient record, String mergedInto) {
+            // the matcher searches, and the links refer to stored Patients
+            entityManager.flush();
             PatientLinking.Linked linked = linking.link(source, record, mergedInto);
             for (PatientLinking.Change change : linked.changes()) {
                 String reference = PATIENT + "/" + change.unifiedPatientId();
@@ -577,7 +623,7 @@ public final class Ingestor {
         private String provenance(Set<String> resources, List<org.hl7.fhir.r4.model.Coding> labels) {
             var provenance = Provenances.of(resources, source, porticoOrganization.get(), Date.from(clock.instant()));
             labels.forEach(label -> provenance.getMeta().addSecurity(label.copy()));
-            return "Provenance/" + dao("Provenance").create(provenance, request).getId().getIdPart();
+            return "Provenance/" + dao("Provenance").create(provenance, null, true, request, details).getId().getIdPart();
         }
     }
 }
