@@ -41,6 +41,14 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
     SubscriptionChannelConfig.class})
 class HapiJpaConfig {
 
+    /** HAPI's tag-definition lookup, confined to the caller's session ({@link SessionTagDefinitionDao}). */
+    @Bean
+    @org.springframework.context.annotation.Primary
+    SessionTagDefinitionDao sessionTagDefinitionDao(ca.uhn.fhir.jpa.dao.data.ITagDefinitionDao tagDefinitions,
+            ca.uhn.fhir.jpa.util.MemoryCacheService memoryCache) {
+        return new SessionTagDefinitionDao(tagDefinitions, memoryCache);
+    }
+
     @Bean
     JpaStorageSettings storageSettings(PorticoFhirProperties properties) {
         JpaStorageSettings settings = new JpaStorageSettings();

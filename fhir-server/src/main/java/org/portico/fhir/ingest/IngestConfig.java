@@ -80,7 +80,7 @@ class IngestConfig {
         return new Ingestor(fhir, daos, new TransactionTemplate(transactions),
                 SharedEntityManagerCreator.createSharedEntityManager(entityManagers), links, linking,
                 new IngestValidation(fhir, validationSupport, properties.ingest().validation()),
-                administration::porticoOrganizationId, registry::lock, Clock.systemUTC(), labeler);
+                administration::porticoOrganizationId, registry::lockForUnit, Clock.systemUTC(), labeler);
     }
 
     @Bean

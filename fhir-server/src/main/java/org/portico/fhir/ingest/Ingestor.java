@@ -65,12 +65,12 @@ public final class Ingestor {
     private final Clock clock;
     private final StoredResources stored;
     private final Duplicates duplicates;
-    private final java.util.function.Consumer<Source> lock;
+    private final UnitLock lock;
     private final EntityManager entityManager;
     private final SecurityLabeler labeler;
 
     public Ingestor(FhirContext fhir, DaoRegistry daos, TransactionTemplate transactions, EntityManager entityManager,
-            PatientLinks links, PatientLinking linking, IngestValidation validation, Supplier<String> porticoOrganization, java.util.function.Consumer<Source> lock,
+            PatientLinks links, PatientLinking linking, IngestValidation validation, Supplier<String> porticoOrganization, UnitLock lock,
             Clock clock, SecurityLabeler labeler) {
         this.labeler = labeler;
         this.lock = lock;
@@ -164,6 +164,17 @@ public final class Ingestor {
         return null;
     }
 
+    /** Holds what a unit writes and refers to until its transaction ends ({@link SourceRegistry#lockForUnit}). */
+    @FunctionalInterface
+    public interface UnitLock {
+        /**
+         * @param writes the {@code Type/source id} of each entry
+         * @param reads  the {@code Type/source id} of each earlier resource referred to
+         * @param people the matcher's blocking keys of the unit's Patient records (any source's)
+         */
+        void lock(Source source, java.util.Collection<String> writes, java.util.Collection<String> reads, java.util.Collection<String> people);
+    }
+
     /** One entry with its identity in the source. */
     private record Keyed(IngestUnit.Entry entry, String type, String sourceId, String key) {}
 
@@ -204,8 +215,6 @@ public final class Ingestor {
         }
 
         IngestReport run() {
-            // one unit of a source at a time: two units sending the same new resource must not both create it
-            lock.accept(source);
             identify();
             Map<String, Set<String>> dependencies = dependencies();
             List<String> order = order(dependencies);
@@ -325,6 +334,16 @@ public final class Ingestor {
                 }
                 dependencies.put(keyed.key(), needs);
             }
+            // before anything is looked up: two units sending the same new resource must not both create it,
+            // and a reference to what a unit in flight creates waits for that unit
+            List<String> reads = new ArrayList<>();
+            toLookUp.forEach((type, ids) -> ids.forEach(id -> reads.add(type + "/" + id)));
+            // a new Patient record is matched against what is stored: two units matching records that could be
+            // the same person (any source's) must not both miss the other
+            Set<String> people = new java.util.TreeSet<>();
+            byKey.values().stream().filter(k -> k.type().equals(PATIENT))
+                    .forEach(k -> people.addAll(linking.blockingKeys((Patient) k.entry().resource())));
+            lock.lock(source, byKey.keySet(), reads, people);
             toLookUp.forEach((type, ids) -> {
                 Map<String, Resource> found = stored.bySourceId(type, source.recordIdSystem(), ids);
                 Map<String, String> unified = type.equals(PATIENT) ? unifiedOf(found.values()) : Map.of();

@@ -106,6 +106,11 @@ final class PatientLinking {
         return new Linked(unified, changes);
     }
 
+    /** What a record that may be matched is held by while it is linked ({@link PatientMatcher#blockingKeys}). */
+    java.util.Set<String> blockingKeys(Patient record) {
+        return matcher.blockingKeys(record);
+    }
+
     /** Moves a linked record and what its source contributed to another unified Patient; both Patients follow. */
     Relinker.Moved move(Source source, String recordId, String from, String to, String evidence, String decidedBy, List<Change> changes) {
         Relinker.Moved moved = relinker.move(source, from, to);

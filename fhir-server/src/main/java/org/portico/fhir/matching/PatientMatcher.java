@@ -37,4 +37,11 @@ public interface PatientMatcher {
      * @param sourceId the source that sent it
      */
     Decision decide(Patient record, String sourceId);
+
+    /**
+     * What two records must have in common for either to be a candidate for the other (the matcher's
+     * blocking keys): records with no key in common can be matched at the same time without either
+     * missing the other; the ingest path holds these keys while it matches and links (ADR 0023).
+     */
+    java.util.Set<String> blockingKeys(Patient record);
 }

@@ -86,6 +86,24 @@ public final class ScoringMatcher implements PatientMatcher {
         return List.copyOf(found.values());
     }
 
+    /** The identifiers and the birth date (and its day-month swap) by which {@link #candidatesFor} finds candidates. */
+    @Override
+    public java.util.Set<String> blockingKeys(Patient record) {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        for (Identifier identifier : record.getIdentifier()) {
+            if (identifier.getSystem() != null && identifier.getValue() != null) {
+                keys.add("identifier|" + identifier.getSystem() + "|" + identifier.getValue());
+            }
+        }
+        LocalDate born = PersonRecord.of(record, Set.of()).birthDate();
+        if (born != null) {
+            // a record born on d finds those born on d and on swap(d); swap is its own inverse
+            keys.add("born|" + born);
+            swapped(born).ifPresent(date -> keys.add("born|" + date));
+        }
+        return keys;
+    }
+
     private static String key(Candidates.Candidate c) {
         return c.unifiedPatientId() + "|" + c.sourceId() + "|" + c.record().getIdElement().toUnqualifiedVersionless().getValue();
     }

@@ -28,6 +28,37 @@ abstract class MultiEhrSupport extends IngestItSupport {
     /** The manifest's sources Portico pulls from instead of being pushed to. */
     abstract Set<String> pulled(JsonNode manifest);
 
+    /** How many pushed units are in flight at once (each source's and all sources' units side by side). */
+    int clients() {
+        return 1;
+    }
+
+    /** Pushes every file of a pushing source, {@link #clients()} at a time; answers each file's report. */
+    private Map<String, JsonNode> push(List<String[]> files, Set<String> pulled) throws Exception {
+        Map<String, JsonNode> reports = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients());
+        try {
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            for (String[] file : files) {
+                if (pulled.contains(file[0])) {
+                    continue;
+                }
+                sent.add(pool.submit(() -> {
+                    HttpResponse<String> r = post("/$ingest", backend(client(file[0]), SOURCE_SCOPE), FHIR_JSON, resource(DATA + file[1]));
+                    assertThat(r.statusCode()).as(file[1] + ": " + r.body()).isEqualTo(200);
+                    reports.put(file[1], json(r));
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : sent) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return reports;
+    }
+
     /** Each subclass calls this from its own {@code @DynamicPropertySource}, with a database of its own. */
     static void multiEhrProperties(DynamicPropertyRegistry registry, String database) {
         properties(registry, database);
@@ -61,18 +92,13 @@ abstract class MultiEhrSupport extends IngestItSupport {
             List<String[]> files = files(manifest);
             long patientsBefore = resources("Patient");
 
+            push(files, servers.keySet()).forEach((file, report) -> assertThat(count(report, "created")).as(file).isGreaterThan(0));
             Set<String> done = new HashSet<>();
             for (String[] file : files) {
-                if (servers.containsKey(file[0])) {
-                    if (done.add(file[0])) {
-                        JsonNode report = pull(manifest.path("sources").path(file[0]).path("meta_source").asText());
-                        assertThat(count(report, "created")).as(file[0]).isGreaterThan(0);
-                    }
-                    continue;
+                if (servers.containsKey(file[0]) && done.add(file[0])) {
+                    JsonNode report = pull(manifest.path("sources").path(file[0]).path("meta_source").asText());
+                    assertThat(count(report, "created")).as(file[0]).isGreaterThan(0);
                 }
-                HttpResponse<String> r = post("/$ingest", backend(client(file[0]), SOURCE_SCOPE), FHIR_JSON, resource(DATA + file[1]));
-                assertThat(r.statusCode()).as(file[1] + ": " + r.body()).isEqualTo(200);
-                assertThat(count(json(r), "created")).as(file[1]).isGreaterThan(0);
             }
 
             Set<String> seen = new HashSet<>();
@@ -126,15 +152,8 @@ abstract class MultiEhrSupport extends IngestItSupport {
                 assertThat(count(report, "created") + count(report, "updated")).as(server.getKey()).isZero();
                 assertThat(count(report, "unchanged")).as(server.getKey()).isEqualTo(server.getValue().size());
             }
-            for (String[] file : files) {
-                if (servers.containsKey(file[0])) {
-                    continue;
-                }
-                HttpResponse<String> r = post("/$ingest", backend(client(file[0]), SOURCE_SCOPE), FHIR_JSON, resource(DATA + file[1]));
-                assertThat(r.statusCode()).as(file[1]).isEqualTo(200);
-                JsonNode report = json(r);
-                assertThat(count(report, "created") + count(report, "updated")).as(file[1]).isZero();
-            }
+            push(files, servers.keySet()).forEach((file, report) ->
+                    assertThat(count(report, "created") + count(report, "updated")).as(file).isZero());
             assertThat(versions()).as("no new version on a second ingest").isEqualTo(versions);
             assertThat(resources("Provenance")).isEqualTo(provenances);
         } finally {
