@@ -38,7 +38,8 @@ import java.util.stream.IntStream;
  * {@code bench.seed} (42), {@code bench.threads} (16), {@code bench.sync-threads} (4),
  * {@code bench.seconds} (5 per measurement), {@code bench.rounds} (3), {@code bench.warmup} (6 s per
  * side and workload), {@code bench.logins} (20 patients with a login and a token), {@code bench.only}
- * (workload names by prefix, comma-separated), {@code bench.java} and {@code bench.jvm-options} (the
+ * (workload names by prefix, comma-separated), {@code bench.ingest-validation} (the ingest pipeline's
+ * source's validation mode), {@code bench.java} and {@code bench.jvm-options} (the
  * servers' JVM, both sides alike; default this JVM, {@code -Xmx1g}). Any failed operation is counted
  * and printed: a figure with failures is not a result.
  */
@@ -322,6 +323,8 @@ public final class PorticoVsHapiBenchmark {
     }
 
     private final java.util.Set<Contender> sources = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The pipeline's source's US Core validation ({@code bench.ingest-validation}: off, accept-with-warnings, reject; default the server's). */
+    private static final String VALIDATION = System.getProperty("bench.ingest-validation");
 
     private synchronized void registerSource(Contender c) throws Exception {
         if (sources.contains(c)) {
@@ -333,8 +336,9 @@ public final class PorticoVsHapiBenchmark {
                   {"name": "uri", "valueUri": "https://ehr.bench.example.org/fhir"},
                   {"name": "client-id", "valueString": "%s"},
                   {"name": "record-id-system", "valueUri": "https://ehr.bench.example.org/id"},
-                  {"name": "mrn-system", "valueUri": "urn:oid:2.16.840.1.113883.4.3.25"}]}
-                """.formatted(Contender.INGEST_CLIENT);
+                  {"name": "mrn-system", "valueUri": "urn:oid:2.16.840.1.113883.4.3.25"}%s]}
+                """.formatted(Contender.INGEST_CLIENT, VALIDATION == null ? ""
+                        : ", {\"name\": \"validation\", \"valueCode\": \"" + VALIDATION + "\"}");
         post(c, URI.create(c.fhirBase() + "/$register-source"), parameters);
         // the source's own directory first: a unit may refer only to what it holds or the source sent before
         post(c, URI.create(c.fhirBase() + "/$ingest"), data.directoryBundle());

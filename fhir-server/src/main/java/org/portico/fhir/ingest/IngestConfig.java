@@ -76,11 +76,13 @@ class IngestConfig {
     @Bean
     Ingestor ingestor(FhirContext fhir, DaoRegistry daos, PlatformTransactionManager transactions, EntityManagerFactory entityManagers,
             PatientLinks links, PatientLinking linking, SourceAdministration administration, SourceRegistry registry,
-            IValidationSupport validationSupport, PorticoFhirProperties properties, SecurityLabeler labeler) {
+            IValidationSupport validationSupport, PorticoFhirProperties properties, SecurityLabeler labeler,
+            ca.uhn.fhir.jpa.model.config.PartitionSettings partitionSettings) {
         return new Ingestor(fhir, daos, new TransactionTemplate(transactions),
                 SharedEntityManagerCreator.createSharedEntityManager(entityManagers), links, linking,
                 new IngestValidation(fhir, validationSupport, properties.ingest().validation()),
-                administration::porticoOrganizationId, registry::lockForUnit, Clock.systemUTC(), labeler);
+                administration::porticoOrganizationId, registry::lockForUnit, Clock.systemUTC(), labeler,
+                partitionSettings);
     }
 
     @Bean

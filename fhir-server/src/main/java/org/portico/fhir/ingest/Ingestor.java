@@ -71,7 +71,7 @@ public final class Ingestor {
 
     public Ingestor(FhirContext fhir, DaoRegistry daos, TransactionTemplate transactions, EntityManager entityManager,
             PatientLinks links, PatientLinking linking, IngestValidation validation, Supplier<String> porticoOrganization, UnitLock lock,
-            Clock clock, SecurityLabeler labeler) {
+            Clock clock, SecurityLabeler labeler, ca.uhn.fhir.jpa.model.config.PartitionSettings partitionSettings) {
         this.labeler = labeler;
         this.lock = lock;
         this.entityManager = entityManager;
@@ -83,7 +83,7 @@ public final class Ingestor {
         this.validation = validation;
         this.porticoOrganization = porticoOrganization;
         this.clock = clock;
-        this.stored = new StoredResources(daos);
+        this.stored = new StoredResources(daos, entityManager, partitionSettings);
         this.duplicates = new Duplicates(daos);
     }
 
